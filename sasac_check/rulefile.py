@@ -194,7 +194,7 @@ def load_rules(extra: Iterable[str | Path] = (), *, shipped: bool = True, cat: C
             if ind is None:
                 continue
             if ind.name in rs.indicators:
-                problems.append(f"{f}:{raw.line}: 指标“{ind.name}”重复定义（另见 {rs.indicators[ind.name].source}）")
+                problems.append(f"{display_path(f)}:{raw.line}: 指标“{ind.name}”重复定义（另见 {rs.indicators[ind.name].source}）")
                 continue
             rs.indicators[ind.name] = ind
             ns.indicators[ind.name] = ind.value_node
@@ -213,22 +213,52 @@ def load_rules(extra: Iterable[str | Path] = (), *, shipped: bool = True, cat: C
             problems.append(f"{f}:{doc.key_lines.get('rules', 1)}: rules 应为列表")
             continue
         for raw in rules:
-            rule = _rule(f, raw, family or "表内", doc.get("sheet"), ns, problems)
-            if rule is None:
+            expanded = _expand_each(f, raw, cat, problems)
+            new = [r for r in (_rule(f, e, family or "表内", doc.get("sheet"), ns, problems) for e in expanded) if r]
+            if not new:
                 continue
-            if rule.id in seen:
-                problems.append(f"{f}:{raw.line}: 规则编号 {rule.id} 重复（另见 {seen[rule.id]}）")
+            if new[0].id in seen:
+                problems.append(f"{display_path(f)}:{raw.line}: 规则编号 {new[0].id} 重复（另见 {seen[new[0].id]}）")
                 continue
-            seen[rule.id] = rule.source
-            rs.rules.append(rule)
+            seen[new[0].id] = new[0].source
+            rs.rules += new
     if problems:
         raise RuleFileError(problems)
     return rs
 
 
+def _expand_each(f: Path, raw: Any, cat: Catalog, problems: list[str]) -> list[Any]:
+    """A `for_each: 资产负债表` rule stands for one rule per item of that sheet, 本项 naming the item."""
+    if not isinstance(raw, LDict) or "for_each" not in raw:
+        return [raw]
+    sheet = str(raw["for_each"])
+    try:
+        items = cat.sheet(sheet).items
+    except KeyError:
+        problems.append(f"{_where(f, raw, 'for_each')}: for_each 应为报表名，如 资产负债表（得到“{sheet}”）")
+        return []
+    out = []
+    for it in items:
+        if it.kind == "text":
+            continue
+        d = LDict({k: (v.replace(EACH, it.name) if isinstance(v, str) else v) for k, v in raw.items() if k != "for_each"})
+        d.line, d.key_lines = raw.line, raw.key_lines
+        d.setdefault("at", it.name)
+        out.append(d)
+    return out
+
+
+def display_path(f: Path) -> str:
+    """A shipped rule file as rules/x.yaml; a user's file as the user named it."""
+    try:
+        return str(Path(f).resolve().relative_to(data_path("rules").resolve().parent))
+    except ValueError:
+        return str(f)
+
+
 def _where(f: Path, raw: LDict, key: str | None = None) -> str:
     line = raw.key_lines.get(key, raw.line) if key and isinstance(raw, LDict) else getattr(raw, "line", 0)
-    return f"{f}:{line}"
+    return f"{display_path(f)}:{line}"
 
 
 def _parse(f: Path, raw: LDict, key: str, ns: expr.Namespace, problems: list[str]) -> expr.Node | None:
@@ -288,7 +318,10 @@ def _indicator_rule(ind: Indicator) -> Rule:
     )
 
 
-_RULE_KEYS = {"id", "title", "level", "check", "when", "columns", "tolerance", "message", "at", "sheet", "description"}
+_RULE_KEYS = {
+    "id", "title", "level", "check", "when", "columns", "tolerance", "message", "at", "sheet", "description", "for_each",
+}
+EACH = "本项"  # placeholder for the item in a `for_each: <sheet>` rule
 
 
 def _rule(f: Path, raw: Any, family: str, sheet: Any, ns: expr.Namespace, problems: list[str]) -> Rule | None:

@@ -1,0 +1,65 @@
+"""The `sasac-check` command line: parses arguments, wires a command, maps failures to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .commands import COMMANDS
+from .rulefile import RuleFileError
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (exit 2), with a Chinese message."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sasac-check",
+        description="国资委标准报表校验工具：表内 / 表间 / 跨期审核、指标计算、计划对标。",
+        epilog="退出码：0 无强制性问题；1 有强制性问题（--strict 时含提示性）；2 用法或规则文件错误；3 有文件无法读取。",
+    )
+    p.add_argument("--version", action="version", version=f"sasac-check {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args) or 0)
+    except RuleFileError as e:
+        print("规则文件有误（尚未读取任何工作簿）：", file=sys.stderr)
+        for p in e.problems:
+            print(f"  {p}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as e:
+        print(f"用法错误：{e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as e:
+        print(f"内部错误：{type(e).__name__}: {e}\n请把此信息与所用文件报告给维护者（设置 SASAC_CHECK_DEBUG=1 可显示详细信息）。", file=sys.stderr)
+        import os
+
+        if os.environ.get("SASAC_CHECK_DEBUG"):
+            raise
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""`sasac-check rules` lists the loaded rules; `sasac-check explain RULE` shows one with its source."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import expr
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("rules", help="列出全部规则", description="列出内置规则与 --rules 追加的规则。")
+    p.add_argument("--rules", action="append", default=[], metavar="PATH", help="追加规则文件或文件夹")
+    p.add_argument("--family", help="只列出某一类（表内、表间、跨期、指标、阈值）")
+    p.set_defaults(func=run_list)
+    e = sub.add_parser("explain", help="说明一条规则", description="显示一条规则的级别、条件、公式与出处。")
+    e.add_argument("rule", metavar="RULE", help="规则编号，如 BS-001 或 IND-I01；也可以是指标名")
+    e.add_argument("--rules", action="append", default=[], metavar="PATH", help="追加规则文件或文件夹")
+    e.set_defaults(func=run_explain)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from ..rulefile import load_rules
+
+    rs = load_rules(args.rules)
+    seen = set()
+    for r in rs.rules:
+        if r.id in seen or (args.family and r.family != args.family):
+            continue
+        seen.add(r.id)
+        print(f"{r.id:<14} {r.level:<4} {r.family:<3} {r.title}")
+    print(f"\n共 {len(seen)} 条规则，{len(rs.indicators)} 个指标。", file=sys.stderr)
+    return 0
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from ..rulefile import load_rules
+
+    rs = load_rules(args.rules)
+    rules = [r for r in rs.rules if r.id == args.rule]
+    ind = rs.indicators.get(args.rule)
+    if not rules and ind is not None:
+        rules = [r for r in rs.rules if r.indicator == ind.name]
+    if not rules:
+        import difflib
+
+        near = difflib.get_close_matches(args.rule, sorted({r.id for r in rs.rules} | set(rs.indicators)), n=3)
+        print(f"找不到规则“{args.rule}”" + (f"（是否指：{'、'.join(near)}？）" if near else ""), file=sys.stderr)
+        return 2
+    r = rules[0]
+    print(f"{r.id}  {r.title}")
+    print(f"  级别：{r.level}（{r.severity}）    类别：{r.family}")
+    print(f"  出处：{r.source}")
+    if r.when_text:
+        print(f"  前提：{r.when_text}")
+    print(f"  公式：{r.text}")
+    print(f"  解析：{expr.to_text(r.check)}")
+    if r.columns != (None,):
+        print(f"  逐列：{'、'.join(c for c in r.columns if c)}")
+    if len(rules) > 1:
+        print(f"  逐项：{len(rules)} 项（{'、'.join(x.at or '' for x in rules[:6])}…）")
+    if r.abs_tol or r.rel_tol:
+        print(f"  容差：绝对 {r.abs_tol:g}，相对 {r.rel_tol:g}（在精度区间之外另加）")
+    else:
+        print("  容差：按填报精度的区间运算（无固定容差）")
+    if r.message:
+        print(f"  提示：{r.message}")
+    if r.indicator:
+        i = rs.indicators[r.indicator]
+        print(f"  指标：{i.name}（{i.unit}，{i.precision} 位小数）{i.description}")
+    return 0

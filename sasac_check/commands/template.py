@@ -1,0 +1,42 @@
+"""`sasac-check template` writes the standard return; `sasac-check fill` fills one from a values table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("template", help="生成标准报表模板", description="生成标准报表模板（封面、四张报表、补充资料、主要指标）。")
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help="输出的 .xlsx 文件，如 报表.xlsx")
+    p.add_argument("--kind", choices=["return"], default="return", help="模板种类：return 标准报表（默认）")
+    p.set_defaults(func=run_template)
+    f = sub.add_parser(
+        "fill",
+        help="按数据表填写模板",
+        description="按长表（列 sheet,item,column,value；UTF-8 CSV 或 .xlsx）填写模板。封面字段用 sheet=封面、column=值。",
+    )
+    f.add_argument("template", nargs="?", metavar="TEMPLATE", help="模板文件（省略则使用内置标准模板）")
+    f.add_argument("--values", required=True, metavar="values.csv", help="数据文件：sheet,item,column,value")
+    f.add_argument("-o", "--output", required=True, metavar="out.xlsx", help="输出的 .xlsx 文件")
+    f.set_defaults(func=run_fill)
+
+
+def run_template(args: argparse.Namespace) -> int:
+    from ..template import write_template
+
+    out = write_template(args.output)
+    print(f"已生成模板 {out}", file=sys.stderr)
+    return 0
+
+
+def run_fill(args: argparse.Namespace) -> int:
+    from ..cli import UsageError
+    from ..fill import FillError, fill
+
+    try:
+        fill(args.values, args.output, template=args.template)
+    except FillError as e:
+        raise UsageError(str(e)) from None
+    print(f"已填写 {args.output}", file=sys.stderr)
+    return 0

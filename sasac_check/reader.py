@@ -1,0 +1,586 @@
+"""Reads one submitted workbook (xlsx) into a Submission: locating by label, calamine fast path, cache check."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .catalog import Catalog, SheetDef, catalog, key, normalize_label
+from .model import Finding
+from .numbers import NotANumber, parse_number
+from .submission import Submission, UnreadableWorkbook
+
+Grid = Sequence[Sequence[Any]]
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+HEADER_SCAN_ROWS = 30
+LABEL_HEADERS = {"项目", "项目名称", "行项目", "指标", "指标名称", "资产", "报表项目"}
+NO_CACHE_MESSAGE = "公式未计算（无缓存值）：请在 Excel/WPS 中打开并保存后再校验"
+
+# --- small helpers --------------------------------------------------------------------------------
+
+
+def col_letter(idx: int) -> str:
+    """0-based column index → Excel letters (0 → A)."""
+    s = ""
+    idx += 1
+    while idx:
+        idx, r = divmod(idx - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def coord(row: int, col: int) -> str:
+    """0-based (row, col) → "C9"."""
+    return f"{col_letter(col)}{row + 1}"
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and v.strip() == "")
+
+
+def _squeeze(text: Any) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+
+
+@lru_cache(maxsize=4096)
+def _resolve_label(label: str) -> str | None:
+    return catalog().resolve(label)
+
+
+@lru_cache(maxsize=1024)
+def _norm(text: str) -> str:
+    return normalize_label(text)
+
+
+def _cell(grid: Grid, r: int, c: int) -> Any:
+    if r < len(grid) and c < len(grid[r]):
+        return grid[r][c]
+    return None
+
+
+# --- locating (shared with fill.py) ---------------------------------------------------------------
+
+
+def locate_sheet(names: Sequence[str], wanted: str, code: str = "") -> str | None:
+    """The sheet of `names` that is the canonical sheet `wanted`: exact, then normalized containment."""
+    if wanted in names:
+        return wanted
+    w = _squeeze(wanted)
+    for n in names:
+        if _squeeze(n) == w:
+            return n
+    for n in names:
+        s = _squeeze(n)
+        if w in s or (code and _squeeze(code) in s):
+            return n
+    return None
+
+
+@dataclass
+class SheetLayout:
+    """Where one statement sheet keeps its header, labels, value columns and item rows (0-based)."""
+
+    name: str  # sheet name in the file
+    header_row: int
+    label_col: int
+    columns: dict[str, int]  # canonical column -> column index
+    rows: dict[str, int]  # canonical item (or indicator, or cover field) -> row index
+    unknown: list[tuple[int, str]] = field(default_factory=list)  # (row, label) with values but no item
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
+    foreign: list[tuple[int, str, str]] = field(default_factory=list)  # (row, label, item of another sheet)
+
+    def cell(self, item: str, column: str) -> str | None:
+        if item in self.rows and column in self.columns:
+            return coord(self.rows[item], self.columns[column])
+        return None
+
+
+def _header_row(grid: Grid, match) -> tuple[int, dict[str, int]] | None:
+    """The first row (of the first HEADER_SCAN_ROWS) with the most cells that `match` maps to a column."""
+    best: tuple[int, dict[str, int]] | None = None
+    for r in range(min(len(grid), HEADER_SCAN_ROWS)):
+        found: dict[str, int] = {}
+        for c, v in enumerate(grid[r]):
+            if isinstance(v, str) and v.strip():
+                col = match(v)
+                if col and col not in found:
+                    found[col] = c
+        if found and (best is None or len(found) > len(best[1])):
+            best = (r, found)
+    return best
+
+
+def _label_col(grid: Grid, header_row: int, value_cols: dict[str, int]) -> int:
+    row = grid[header_row]
+    for c, v in enumerate(row):
+        if isinstance(v, str) and _squeeze(v) in LABEL_HEADERS:
+            return c
+    first = min(value_cols.values())
+    # else the text column left of the values that holds most text below the header
+    counts = [
+        sum(isinstance(_cell(grid, r, c), str) and _cell(grid, r, c).strip() != "" for r in range(header_row + 1, len(grid)))
+        for c in range(first)
+    ]
+    return max(range(first), key=lambda c: counts[c]) if counts else 0
+
+
+def _has_values(grid: Grid, r: int, cols: dict[str, int]) -> bool:
+    return any(not _blank(_cell(grid, r, c)) for c in cols.values())
+
+
+def layout_statement(grid: Grid, sheet: SheetDef, name: str, cat: Catalog | None = None) -> SheetLayout | None:
+    """Find the header row, label and value columns and each item's row of one statement sheet."""
+    cat = cat or catalog()
+    found = _header_row(grid, lambda v: cat.column_of(sheet, v))
+    if found is None:
+        return None
+    header_row, columns = found
+    label_col = _label_col(grid, header_row, columns)
+    lay = SheetLayout(name, header_row, label_col, columns, {})
+    for r in range(header_row + 1, len(grid)):
+        label = _cell(grid, r, label_col)
+        if _blank(label) or not isinstance(label, str):
+            continue
+        item = _resolve_label(label.strip())
+        if item is None:
+            if _has_values(grid, r, columns):
+                lay.unknown.append((r, label.strip()))
+            continue
+        if cat.item(item).sheet != sheet.name:
+            if _has_values(grid, r, columns):
+                lay.foreign.append((r, label.strip(), item))
+            continue
+        if item in lay.rows:
+            lay.duplicates.append((r, item))
+            continue
+        lay.rows[item] = r
+    return lay
+
+
+def layout_labels(grid: Grid, name: str, lookup, columns: Sequence[str]) -> SheetLayout | None:
+    """Layout of a label/value sheet (封面, 主要指标): header by `columns`, rows by `lookup(label)`."""
+    wanted = {_squeeze(c): c for c in columns}
+    found = _header_row(grid, lambda v: wanted.get(_squeeze(v)))
+    if found is None or len(found[1]) < 2:
+        return _layout_loose(grid, name, lookup)
+    header_row, cols = found
+    label_col = cols[columns[0]] if columns[0] in cols else _label_col(grid, header_row, cols)
+    lay = SheetLayout(name, header_row, label_col, cols, {})
+    for r in range(header_row + 1, len(grid)):
+        label = _cell(grid, r, label_col)
+        if _blank(label):
+            continue
+        target = lookup(str(label).strip())
+        if target is None:
+            continue
+        if target in lay.rows:
+            lay.duplicates.append((r, target))
+            continue
+        lay.rows[target] = r
+    return lay
+
+
+def _layout_loose(grid: Grid, name: str, lookup) -> SheetLayout | None:
+    """A cover without the 项目/值 header: every cell that names a field; its value is the next cell right."""
+    rows: dict[str, int] = {}
+    label_col = None
+    for r, row in enumerate(grid):
+        for c, v in enumerate(row):
+            if isinstance(v, str) and v.strip():
+                target = lookup(v.strip())
+                if target and target not in rows:
+                    rows[target] = r
+                    label_col = c if label_col is None else label_col
+    if not rows or label_col is None:
+        return None
+    return SheetLayout(name, -1, label_col, {"值": label_col + 1}, rows)
+
+
+def cover_lookup(label: str) -> str | None:
+    f = catalog().cover_field(label.rstrip(":："))
+    return f.name if f else None
+
+
+def indicator_lookup(indicators: dict) -> Any:
+    """label → indicator name: exact (ignoring width/space) first, then the normalized form, then aliases."""
+    exact: dict[str, str] = {}
+    loose: dict[str, str] = {}
+    for name, ind in indicators.items():
+        exact.setdefault(_squeeze(name), name)
+        for a in getattr(ind, "aliases", ()):
+            exact.setdefault(_squeeze(a), name)
+    for name, ind in indicators.items():
+        for n in (name, *getattr(ind, "aliases", ())):
+            loose.setdefault(_norm(n), name)
+
+    def lookup(label: str) -> str | None:
+        return exact.get(_squeeze(label)) or loose.get(_norm(label))
+
+    return lookup
+
+
+@dataclass
+class WorkbookLayout:
+    """Where every canonical sheet, item, cover field and indicator sits in one workbook."""
+
+    sheets: dict[str, str]  # canonical -> actual name
+    statements: dict[str, SheetLayout]
+    cover: SheetLayout | None
+    indicators: SheetLayout | None
+    missing: list[str]
+
+    @classmethod
+    def from_grids(cls, names: Sequence[str], grid_of, indicators: dict | None = None) -> WorkbookLayout:
+        """`grid_of(actual_name)` gives the sheet's cell values as rows (0-based, from A1)."""
+        cat = catalog()
+        indicators = _indicators() if indicators is None else indicators
+        sheets: dict[str, str] = {}
+        statements: dict[str, SheetLayout] = {}
+        missing: list[str] = []
+        for sd in cat.sheets:
+            actual = locate_sheet(names, sd.name, sd.code)
+            if actual is None:
+                missing.append(sd.name)
+                continue
+            lay = layout_statement(grid_of(actual), sd, actual, cat)
+            if lay is None:
+                missing.append(sd.name)
+                continue
+            sheets[sd.name] = actual
+            statements[sd.name] = lay
+        cover = ind = None
+        actual = locate_sheet(names, cat.cover_sheet)
+        if actual is not None:
+            cover = layout_labels(grid_of(actual), actual, cover_lookup, ("项目", "值"))
+        if cover is None:
+            missing.append(cat.cover_sheet)
+        else:
+            sheets[cat.cover_sheet] = actual  # type: ignore[assignment]
+        actual = locate_sheet(names, cat.indicator_sheet)
+        if actual is not None:
+            ind = layout_labels(grid_of(actual), actual, indicator_lookup(indicators), cat.indicator_columns)
+        if ind is None:
+            missing.append(cat.indicator_sheet)
+        else:
+            sheets[cat.indicator_sheet] = actual  # type: ignore[assignment]
+        return cls(sheets, statements, cover, ind, missing)
+
+    @classmethod
+    def from_openpyxl(cls, wb, indicators: dict | None = None) -> WorkbookLayout:
+        def grid_of(name: str) -> list[tuple]:
+            return [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+
+        return cls.from_grids(wb.sheetnames, grid_of, indicators)
+
+
+@lru_cache(maxsize=1)
+def _indicators() -> dict:
+    """The shipped indicators (rules/indicators.yaml and any other shipped rule file)."""
+    from .resources import data_path
+    from .rulefile import RuleFileError, load_rules
+
+    try:
+        return load_rules().indicators
+    except RuleFileError:  # another shipped rule file is broken: indicators alone still load
+        return load_rules([data_path("rules") / "indicators.yaml"], shipped=False).indicators
+
+
+# --- formula cells without cached values ----------------------------------------------------------
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+\d+)"')
+_HAS_F = re.compile(rb"<(?:\w+:)?f\b")
+_HAS_V = re.compile(rb"<(?:\w+:)?v>[^<]")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?/>", re.S)
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?/?>", re.S)
+
+
+def uncached_cells(zf: zipfile.ZipFile) -> dict[str, set[str]]:
+    """Sheet name → cells holding a formula without a cached value (what openpyxl leaves behind)."""
+    out: dict[str, set[str]] = {}
+    parts = None
+    for info in zf.infolist():
+        n = info.filename
+        if not (n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            continue
+        data = zf.read(info)
+        if b"<f" not in data and b":f" not in data:
+            continue
+        bad: set[str] = set()
+        for m in _CELL.finditer(data):
+            body = m.group(2)
+            if not body or not _HAS_F.search(body) or _HAS_V.search(body):
+                continue
+            if b'"str"' in m.group(1) and b"<v" in body:  # a cached empty text result
+                continue
+            ref = _REF.search(m.group(1))
+            if ref:
+                bad.add(ref.group(1).decode())
+        if bad:
+            parts = parts if parts is not None else _sheet_parts(zf)
+            out[parts.get(n, n)] = bad
+    return out
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part path → sheet name, from workbook.xml and its relationships."""
+    try:
+        wb = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets: dict[str, str] = {}
+    for m in _REL.finditer(rels):
+        a = {k.decode(): v.decode() for k, v in _ATTR.findall(m.group(0))}
+        t = a.get("Target", "")
+        t = t.lstrip("/") if t.startswith("/") else "xl/" + t
+        targets[a.get("Id", "")] = t
+    out: dict[str, str] = {}
+    for m in _SHEET.finditer(wb):
+        a = {k.decode(): v.decode() for k, v in _ATTR.findall(m.group(0))}
+        rid = next((v for k, v in a.items() if k.endswith(":id")), "")
+        name = _unescape(a.get("name", ""))
+        if rid in targets:
+            out[targets[rid]] = name
+    return out
+
+
+def _unescape(s: str) -> str:
+    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+# --- opening --------------------------------------------------------------------------------------
+
+
+def _sniff(path: Path, file: str) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        raise UnreadableWorkbook(file, "文件不存在") from None
+    except OSError as e:
+        raise UnreadableWorkbook(file, f"无法打开文件：{e.strerror or e}") from None
+    if not head:
+        raise UnreadableWorkbook(file, "文件为空（0 字节），不是有效的 Excel 工作簿")
+    if head.startswith(OLE_MAGIC):
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data:
+            raise UnreadableWorkbook(file, "文件已加密（受密码保护），无法读取：请取消密码后另存为 .xlsx 再校验")
+        return head
+    if not head.startswith(ZIP_MAGIC):
+        raise UnreadableWorkbook(file, "不是有效的 Excel 工作簿（xlsx）文件：请在 Excel/WPS 中另存为 .xlsx 后再校验")
+    return head
+
+
+class _Source:
+    """Cell values of one workbook: calamine first, openpyxl when calamine cannot read the file."""
+
+    def __init__(self, path: Path, file: str, ole: bool) -> None:
+        self.path, self.file = path, file
+        self._grids: dict[str, Grid] = {}
+        self.uncached: dict[str, set[str]] = {}
+        self._cwb = self._owb = None
+        try:
+            from python_calamine import CalamineWorkbook
+
+            self._cwb = CalamineWorkbook.from_path(str(path))
+            self.names: list[str] = list(self._cwb.sheet_names)
+        except Exception as e:  # calamine refuses: try openpyxl, else explain
+            if ole:
+                raise UnreadableWorkbook(file, "旧版 Excel 97-2003（.xls）文件无法读取：请另存为 .xlsx 后再校验") from None
+            self._open_openpyxl(e)
+        if not ole:
+            self._scan_formulas()
+
+    def _open_openpyxl(self, first: Exception) -> None:
+        import openpyxl
+
+        try:
+            self._owb = openpyxl.load_workbook(self.path, data_only=True, read_only=True)
+        except Exception:
+            raise UnreadableWorkbook(self.file, f"不是有效的 Excel 工作簿（xlsx）文件，或文件已损坏（{type(first).__name__}）") from None
+        self.names = list(self._owb.sheetnames)
+
+    def _scan_formulas(self) -> None:
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                self.uncached = uncached_cells(zf)
+        except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+            self.uncached = {}
+
+    def grid(self, name: str) -> Grid:
+        g = self._grids.get(name)
+        if g is None:
+            try:
+                if self._cwb is not None:
+                    g = self._cwb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                else:
+                    g = [tuple(r) for r in self._owb[name].iter_rows(values_only=True)]  # type: ignore[index]
+            except Exception:
+                raise UnreadableWorkbook(self.file, f"工作表“{name}”已损坏，无法读取") from None
+            self._grids[name] = g
+        return g
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, file: str, src: _Source, indicators: dict) -> None:
+        self.file, self.src, self.indicators = file, src, indicators
+        self.sub = Submission(file=file)
+        self.cat = catalog()
+
+    def find(self, rule: str, severity: str, message: str, sheet: str = "", cell: str = "", item: str = "",
+             column: str = "", **kw: Any) -> None:
+        self.sub.problems.append(
+            Finding(rule, severity, message, file=self.file, sheet=sheet, cell=cell, item=item, column=column, **kw)
+        )
+
+    def run(self) -> Submission:
+        lay = WorkbookLayout.from_grids(self.src.names, self.src.grid, self.indicators)
+        if not lay.statements:
+            wanted = "、".join(s.name for s in self.cat.sheets)
+            raise UnreadableWorkbook(self.file, f"未找到标准报表的工作表（{wanted}）：这不是国资委标准报表，或工作表已改名")
+        self.sub.sheets = dict(lay.sheets)
+        for name in lay.missing:
+            sev = "warning" if name == self.cat.indicator_sheet else "error"
+            self.find("READ-MISSING-SHEET", sev, f"缺少工作表“{name}”（或找不到其表头）：应有“{name}”表", sheet=name)
+        self.read_cover(lay.cover)
+        for sd in self.cat.sheets:
+            if sd.name in lay.statements:
+                self.read_statement(sd, lay.statements[sd.name])
+        if lay.indicators is not None:
+            self.read_indicators(lay.indicators)
+        return self.sub
+
+    # cover ----------------------------------------------------------------------------------------
+    def read_cover(self, lay: SheetLayout | None) -> None:
+        sub = self.sub
+        if lay is not None:
+            grid = self.src.grid(lay.name)
+            vcol = lay.columns.get("值", lay.label_col + 1)
+            for fname, r in lay.rows.items():
+                c = vcol
+                if _blank(_cell(grid, r, c)) and lay.header_row < 0:  # loose layout: next filled cell right
+                    c = next((j for j in range(vcol, len(grid[r])) if not _blank(grid[r][j])), vcol)
+                ref = coord(r, c)
+                sub.cells[fname] = (lay.name, ref)
+                v = _cell(grid, r, c)
+                if _blank(v) and ref in self.src.uncached.get(lay.name, ()):
+                    self.find("READ-NO-CACHED-VALUE", "error", f"封面“{fname}”{NO_CACHE_MESSAGE}", lay.name, ref, fname, "值")
+                    continue
+                if not _blank(v):
+                    sub.cover[fname] = _text(v)
+        unit = sub.cover.get("金额单位", "")
+        u = _squeeze(unit).removeprefix("单位").lstrip(":：").removeprefix("人民币")
+        sheet, ref = sub.cells.get("金额单位", (self.cat.cover_sheet, ""))
+        if u in self.cat.units:
+            sub.unit, sub.scale = u, float(self.cat.units[u])
+            sub.cover["金额单位"] = u
+        else:
+            what = f"“{unit}”不是可用的金额单位" if unit else "未填写金额单位"
+            self.find("READ-UNIT", "error", f"封面{what}，应为 {'、'.join(self.cat.units)} 之一；已按“元”读取",
+                      sheet, ref, "金额单位", "值", actual=unit or None)
+            sub.unit, sub.scale = "元", 1.0
+
+    # statements -----------------------------------------------------------------------------------
+    def read_statement(self, sd: SheetDef, lay: SheetLayout) -> None:
+        grid = self.src.grid(lay.name)
+        for col in sd.columns:
+            if col not in lay.columns:
+                self.find("READ-MISSING-COLUMN", "error", f"“{sd.name}”缺少列“{col}”：表头应为 项目 | 行次 | {' | '.join(sd.columns)}",
+                          lay.name, coord(lay.header_row, lay.label_col), column=col)
+        for r, label in lay.unknown:
+            self.find("READ-UNKNOWN-ITEM", "info", f"“{sd.name}”中的行“{label}”不是标准报表项目，已忽略",
+                      lay.name, coord(r, lay.label_col), actual=label)
+        for r, label, item in lay.foreign:
+            other = self.cat.item(item).sheet
+            self.find("READ-UNKNOWN-ITEM", "info", f"行“{label}”是“{other}”的项目，不应出现在“{sd.name}”中，已忽略",
+                      lay.name, coord(r, lay.label_col), item, actual=label)
+        for r, item in lay.duplicates:
+            first = coord(lay.rows[item], lay.label_col)
+            self.find("READ-DUPLICATE-ITEM", "warning", f"项目“{item}”在“{sd.name}”中出现两次（另见 {first}），已按第一次读取",
+                      lay.name, coord(r, lay.label_col), item)
+        for item, r in lay.rows.items():
+            idef = self.cat.item(item)
+            count = idef.kind == "count"
+            scale = 1.0 if count else self.sub.scale
+            default_w = 0.5 if count else 0.005 * scale
+            for col, c in lay.columns.items():
+                self.read_value(grid, lay.name, r, c, item, col, scale, default_w)
+
+    def read_value(self, grid: Grid, sheet: str, r: int, c: int, item: str, col: str, scale: float,
+                   default_w: float, percent: bool = False) -> None:
+        k = key(item, col)
+        ref = coord(r, c)
+        self.sub.cells[k] = (sheet, ref)
+        raw = _cell(grid, r, c)
+        sub = self.sub
+        if _blank(raw):
+            if ref in self.src.uncached.get(sheet, ()):
+                sub.unknown.add(k)
+                self.find("READ-NO-CACHED-VALUE", "error", f"“{item}”{col}：{NO_CACHE_MESSAGE}", sheet, ref, item, col)
+            return
+        if isinstance(raw, datetime | date):
+            raw = str(raw)
+        try:
+            p = parse_number(raw)
+        except NotANumber:
+            sub.unknown.add(k)
+            self.find("READ-NOT-NUMBER", "error", f"“{item}”{col} 应为数字，实际为文本“{raw}”", sheet, ref, item, col,
+                      actual=str(raw))
+            return
+        if p.value is None:
+            return
+        value = p.value * scale
+        sub.values[k] = round(value, 4) if scale > 1 else value
+        if p.text:
+            w = 0.5 * 10.0 ** -(p.decimals or 0) * scale
+            shown = f"{p.value:.{max(p.decimals or 0, 0)}f}" if not p.percent else f"{p.value:g}"
+            self.find("READ-TEXT-NUMBER", "warning", f"数字以文本形式存储：“{raw}”，已按 {shown} 读取（请改为数值格式）",
+                      sheet, ref, item, col, actual=str(raw))
+        else:
+            w = default_w
+        sub.widths[k] = w
+
+    # 主要指标 -------------------------------------------------------------------------------------
+    def read_indicators(self, lay: SheetLayout) -> None:
+        col = self.cat.indicator_value_column
+        if col not in lay.columns:
+            self.find("READ-MISSING-COLUMN", "error", f"“{lay.name}”缺少列“{col}”", lay.name, column=col)
+            return
+        grid = self.src.grid(lay.name)
+        for r, name in lay.duplicates:
+            self.find("READ-DUPLICATE-ITEM", "warning", f"指标“{name}”出现两次，已按第一次读取", lay.name,
+                      coord(r, lay.label_col), name, col)
+        for name, r in lay.rows.items():
+            ind = self.indicators[name]
+            self.read_value(grid, lay.name, r, lay.columns[col], name, col, 1.0, ind.half_width)
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, datetime | date):
+        return f"{v.year}年{v.month}月"
+    return str(v).strip()
+
+
+def read_workbook(path: str | Path, *, indicators: dict | None = None) -> Submission:
+    """Read one return into a Submission; UnreadableWorkbook (with a Chinese reason) when it cannot be read."""
+    file = str(path)
+    p = Path(path)
+    head = _sniff(p, file)
+    src = _Source(p, file, ole=head.startswith(OLE_MAGIC))
+    return _Reader(file, src, _indicators() if indicators is None else indicators).run()

@@ -1,0 +1,153 @@
+"""Checks returns end to end: read, validate schemas, evaluate rules, compute indicators, summarise."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import expr
+from .catalog import catalog
+from .evaluate import evaluate
+from .interval import Iv
+from .model import SEVERITY_ORDER, Finding
+from .rulefile import RuleSet
+from .schemas import validate
+from .submission import Submission, UnreadableWorkbook
+from .table import SubmissionTable
+
+
+@dataclass
+class FileResult:
+    """One input file's outcome: ok / failed / unreadable, with counts by severity."""
+
+    path: str
+    status: str
+    counts: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    reason: str = ""
+    cover: dict[str, str] = field(default_factory=dict)
+    indicators: dict[str, float | None] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        d = {"path": self.path, "status": self.status, "counts": dict(self.counts)}
+        d.update({"errors": self.counts["error"], "warnings": self.counts["warning"], "info": self.counts["info"]})
+        if self.reason:
+            d["reason"] = self.reason
+        for k in ("企业名称", "统一社会信用代码", "报告期", "监管机构"):
+            if self.cover.get(k):
+                d.setdefault("cover", {})[k] = self.cover[k]
+        if self.indicators:
+            d["indicators"] = self.indicators
+        return d
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult]
+    findings: list[Finding]
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 clean, 1 errors (or warnings with strict), 3 an input could not be read."""
+        if any(f.status == "unreadable" for f in self.files):
+            return 3
+        sev = {f.severity for f in self.findings}
+        if "error" in sev or (strict and "warning" in sev):
+            return 1
+        return 0
+
+
+def compute_indicators(rs: RuleSet, table: SubmissionTable) -> dict[str, Iv]:
+    """Every indicator over every row, in its own unit (fractions for %)."""
+    cat = catalog()
+    ev = expr.Evaluator(table, cat)
+    return {name: ev.num(ind.value_node) for name, ind in rs.indicators.items()}
+
+
+def check_submissions(
+    rs: RuleSet, subs: Sequence[Submission], priors: Sequence[Submission | None] | None = None
+) -> tuple[list[Finding], SubmissionTable]:
+    """Reader problems, schema failures and rule failures of already-read submissions."""
+    table = SubmissionTable.from_submissions(subs, priors)
+    findings = [p for s in subs for p in s.problems]
+    findings += validate(table)
+    findings += evaluate(rs, table)
+    return findings, table
+
+
+def sort_findings(findings: list[Finding], order: dict[str, int] | None = None) -> list[Finding]:
+    order = order or {}
+    return sorted(
+        findings, key=lambda f: (order.get(f.file, 0), f.file, f.sheet, SEVERITY_ORDER[f.severity], _cell_key(f.cell), f.rule)
+    )
+
+
+def _cell_key(cell: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits) if digits else 0, cell)
+
+
+def check_files(
+    paths: Sequence[str | Path], rs: RuleSet, strict: bool = False, prior: Sequence[str | Path] = ()
+) -> RunResult:
+    """Check each file (and its prior period, where given); an unreadable file is a result, not a crash."""
+    from .reader import read_workbook
+
+    results: list[FileResult] = []
+    subs: list[Submission] = []
+    for p in paths:
+        try:
+            subs.append(read_workbook(p))
+            results.append(FileResult(str(p), "ok"))
+        except UnreadableWorkbook as e:
+            results.append(FileResult(str(p), "unreadable", reason=e.reason))
+    priors = _match_priors(subs, prior)
+    findings: list[Finding] = []
+    if subs:
+        findings, table = check_submissions(rs, subs, priors)
+        inds = compute_indicators(rs, table)
+        readable = [r for r in results if r.status != "unreadable"]
+        for i, (res, sub) in enumerate(zip(readable, subs, strict=True)):
+            res.cover = dict(sub.cover)
+            res.indicators = {n: _mid(iv, i) for n, iv in inds.items()}
+    by_file = Counter((f.file, f.severity) for f in findings)
+    for res in results:
+        if res.status == "unreadable":
+            res.counts["error"] = 1
+            continue
+        for sev in ("error", "warning", "info"):
+            res.counts[sev] = by_file[(res.path, sev)]
+        if res.counts["error"] or (strict and res.counts["warning"]):
+            res.status = "failed"
+    order = {str(p): i for i, p in enumerate(paths)}
+    return RunResult(results, sort_findings(findings, order))
+
+
+def _mid(iv: Iv, i: int) -> float | None:
+    v = float(iv.mid[i])
+    return None if not np.isfinite(v) else round(v, 6)
+
+
+def _match_priors(subs: list[Submission], prior: Sequence[str | Path]) -> list[Submission | None] | None:
+    """Pair each return with the prior-period return of the same enterprise (统一社会信用代码)."""
+    if not prior:
+        return None
+    from .cover import period_year
+    from .reader import read_workbook
+
+    by_code: dict[str, list[Submission]] = {}
+    for p in prior:
+        try:
+            s = read_workbook(p)
+        except UnreadableWorkbook:
+            continue
+        by_code.setdefault(s.cover.get("统一社会信用代码", ""), []).append(s)
+    out: list[Submission | None] = []
+    for s in subs:
+        year = period_year(s.cover.get("报告期", ""))
+        cands = [c for c in by_code.get(s.cover.get("统一社会信用代码", ""), []) if c is not s]
+        match = [c for c in cands if year and period_year(c.cover.get("报告期", "")) == year - 1]
+        out.append(match[0] if match else None)
+    return out

@@ -1,0 +1,113 @@
+"""The submissions table: one row per return, one float column per item[column], for vectorised rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .catalog import catalog
+from .interval import Iv
+from .submission import Submission
+
+_STATEMENT_KEYS: frozenset[str] | None = None
+
+
+def statement_keys() -> frozenset[str]:
+    """Keys whose blank cell means zero (statement lines); any other blank is unknown."""
+    global _STATEMENT_KEYS
+    if _STATEMENT_KEYS is None:
+        _STATEMENT_KEYS = frozenset(catalog().keys())
+    return _STATEMENT_KEYS
+
+
+class SubmissionTable:
+    """Columns of values and half-widths over many submissions.
+
+    `values[key]` holds NaN for a blank cell; `unknown[key]` marks cells whose value cannot be known.
+    A blank statement line reads as 0 in rules, an unknown one as unknown (no rule fails on it).
+    `prior` is an aligned table of the prior period's returns (rows without one are all unknown).
+    """
+
+    def __init__(
+        self,
+        n: int,
+        values: dict[str, np.ndarray],
+        widths: dict[str, np.ndarray],
+        unknown: dict[str, np.ndarray],
+        texts: dict[str, np.ndarray],
+        scale: np.ndarray,
+        files: Sequence[str] = (),
+        cells: Sequence[dict[str, tuple[str, str]]] = (),
+        prior: SubmissionTable | None = None,
+        present: np.ndarray | None = None,
+    ) -> None:
+        self.n = n
+        self.values, self.widths, self.unknown, self.texts = values, widths, unknown, texts
+        self.scale = scale
+        self.files = list(files) or [""] * n
+        self.cells = list(cells) or [{} for _ in range(n)]
+        self.prior = prior
+        self.present = present if present is not None else np.ones(n, dtype=bool)
+        self._nan = np.full(n, np.nan)
+        self._zero = np.zeros(n)
+
+    @classmethod
+    def from_submissions(
+        cls, subs: Sequence[Submission], priors: Sequence[Submission | None] | None = None
+    ) -> SubmissionTable:
+        n = len(subs)
+        keys: set[str] = set(statement_keys())
+        for s in subs:
+            keys.update(s.values)
+            keys.update(s.unknown)
+        values: dict[str, np.ndarray] = {}
+        widths: dict[str, np.ndarray] = {}
+        unknown: dict[str, np.ndarray] = {}
+        for k in keys:
+            values[k] = np.fromiter((s.values.get(k, np.nan) for s in subs), float, n)
+            widths[k] = np.fromiter((s.widths.get(k, 0.0) for s in subs), float, n)
+            if any(k in s.unknown for s in subs):
+                unknown[k] = np.fromiter((k in s.unknown for s in subs), bool, n)
+        fields = {f.name for f in catalog().cover_fields}
+        for s in subs:
+            fields.update(s.cover)
+        texts = {f: np.array([s.cover.get(f, "") for s in subs], dtype=object) for f in fields}
+        scale = np.fromiter((s.scale for s in subs), float, n)
+        prior = None
+        if priors is not None and any(p is not None for p in priors):
+            filler = Submission(file="")
+            prior = cls.from_submissions([p or filler for p in priors])
+            prior.present = np.array([p is not None for p in priors], dtype=bool)
+        return cls(n, values, widths, unknown, texts, scale, [s.file for s in subs], [s.cells for s in subs], prior)
+
+    def interval(self, key: str, prior: bool = False) -> Iv:
+        """The interval of one value per row; see the class docstring for blanks and unknowns."""
+        if prior:
+            if self.prior is None:
+                return Iv(self._nan, self._nan)
+            iv = self.prior.interval(key)
+            return Iv(np.where(self.prior.present, iv.lo, np.nan), np.where(self.prior.present, iv.hi, np.nan))
+        v = self.values.get(key)
+        if v is None:
+            return Iv(self._zero, self._zero) if key in statement_keys() else Iv(self._nan, self._nan)
+        w = self.widths[key]
+        if key in statement_keys():
+            blank = np.isnan(v)
+            v = np.where(blank, 0.0, v)
+            w = np.where(blank, 0.0, w)
+        unk = self.unknown.get(key)
+        if unk is not None:
+            v = np.where(unk, np.nan, v)
+        return Iv(v - w, v + w)
+
+    def text(self, name: str) -> np.ndarray:
+        t = self.texts.get(name)
+        return t if t is not None else np.full(self.n, "", dtype=object)
+
+    def frame(self, keys: Sequence[str] | None = None):  # -> pandas.DataFrame
+        """The raw values as a DataFrame (NaN = blank), for pandera and Great Expectations."""
+        import pandas as pd
+
+        cols = {k: self.values[k] for k in (keys or sorted(self.values))}
+        return pd.DataFrame(cols)
