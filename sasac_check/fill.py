@@ -84,7 +84,7 @@ class _Filler:
 
     def target(self, line: int, sheet: str, item: str, column: str) -> tuple[str, str, str, str]:
         """(actual sheet, cell, canonical key, kind) for one row, or FillError."""
-        cat, lay = self.cat, self.lay
+        cat = self.cat
         err = lambda msg: FillError(self.source, line, msg)  # noqa: E731
         names = [cat.cover_sheet, *(s.name for s in cat.sheets), cat.indicator_sheet]
         canon = locate_sheet(names, sheet) if sheet else None
