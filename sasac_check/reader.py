@@ -480,6 +480,10 @@ class _Reader:
                 if _blank(v) and ref in self.src.uncached.get(lay.name, ()):
                     self.find("READ-NO-CACHED-VALUE", "error", f"封面“{fname}”{NO_CACHE_MESSAGE}", lay.name, ref, fname, "值")
                     continue
+                if isinstance(v, float) and abs(v) >= 1e15:
+                    self.find("READ-COVER-NUMBER", "warning",
+                              f"封面“{fname}”以数字形式存储，超过 15 位的数字已被 Excel 截断：请设为文本格式后重新输入",
+                              lay.name, ref, fname, "值", actual=_text(v))
                 if not _blank(v):
                     sub.cover[fname] = _text(v)
         unit = sub.cover.get("金额单位", "")
