@@ -278,9 +278,9 @@ def indicator_rows(rows: list[Row]) -> list[Row]:
 
 
 class Expected(NamedTuple):
-    """One planted mistake: the rule id (or kind, when the rule id belongs to the rule files) and its cell."""
+    """One planted mistake: the rule id that must report it and its cell."""
 
-    kind: str  # IND-I02, READ-TEXT-NUMBER, or identity / threshold / uscc / required
+    kind: str  # the rule id that must fire there (READ-* from the reader, the others from rules/*.yaml)
     sheet: str
     item: str
     column: str
@@ -324,12 +324,12 @@ def plant_mistakes(rows: list[Row]) -> tuple[list[Row], list[Expected]]:
     wrong = USCC_CHARS[(USCC_CHARS.index(code[-1]) + 1) % 31]
     _set(rows, COVER, "统一社会信用代码", "值", code[:-1] + wrong)
     expected = [
-        Expected("threshold", IND, "资产负债率", "本期值", "资产负债率 68% 超过工业预警线 65%"),
-        Expected("required", IS, "营业总成本", "本期金额", "必填项目未填"),
+        Expected("DEBT-IND-W", IND, "资产负债率", "本期值", "资产负债率 68% 超过工业预警线 65%"),
+        Expected("SCH-REQUIRED", IS, "营业总成本", "本期金额", "必填项目未填"),
         Expected("IND-I02", IND, "营业收入利润率", "本期值", "填报值与计算值不一致"),
-        Expected("identity", BS, "流动资产合计", col, "流动资产合计 ≠ 各项之和（差 100）"),
+        Expected("BS-001", BS, "流动资产合计", col, "流动资产合计 ≠ 各项之和（差 100）"),
         Expected("READ-TEXT-NUMBER", BS, "应收账款", col, "数字以文本形式存储"),
-        Expected("uscc", COVER, "统一社会信用代码", "值", "校验码错误"),
+        Expected("SCH-USCC", COVER, "统一社会信用代码", "值", "校验码错误"),
     ]
     return rows, expected
 

@@ -307,3 +307,12 @@ def test_write_return_from_other_seed(tmp_path):
     rows = consistent_values(3, 行业类型="非工业", 金额单位="元")
     sub = read_workbook(write_return(rows, tmp_path / "s3.xlsx"))
     assert sub.cover["行业类型"] == "非工业" and sub.scale == 1.0 and not sub.problems
+
+
+def test_planted_mistakes_are_listed_at_their_cells(mistakes):
+    _, rows, expected = mistakes
+    kinds = {e.kind for e in expected}
+    assert {"READ-TEXT-NUMBER", "IND-I02", "BS-001", "SCH-USCC", "SCH-REQUIRED", "DEBT-IND-W"} == kinds
+    values = {(s, i, c): v for s, i, c, v in rows}
+    assert values[("利润表", "营业总成本", "本期金额")] is None
+    assert str(values[("资产负债表", "应收账款", "期末余额")]).startswith("'")
