@@ -588,3 +588,22 @@ def read_workbook(path: str | Path, *, indicators: dict | None = None) -> Submis
     head = _sniff(p, file)
     src = _Source(p, file, ole=head.startswith(OLE_MAGIC))
     return _Reader(file, src, _indicators() if indicators is None else indicators).run()
+
+
+class _Grids:
+    """Sheet values already in memory (an open workbook), served like a file source."""
+
+    def __init__(self, grids: dict[str, Grid]) -> None:
+        self._grids = grids
+        self.names = list(grids)
+        self.uncached: dict[str, set[str]] = {}
+
+    def grid(self, name: str) -> Grid:
+        return self._grids[name]
+
+
+def read_grids(grids: dict[str, Grid], file: str = "", *, indicators: dict | None = None) -> Submission:
+    """Read a return from its sheets' values (name → rows from A1), as an add-in sees an open workbook."""
+    if not grids:
+        raise UnreadableWorkbook(file, "工作簿中没有工作表")
+    return _Reader(file, _Grids(grids), _indicators() if indicators is None else indicators).run()  # type: ignore[arg-type]
