@@ -150,7 +150,7 @@ def _finding(
         column=f"（{column}）" if column and column != "本期值" else "",
         item=item,
         indicator=ind.name if ind else item,
-        formula=ind.text if ind else expr.to_text(lhs),
+        formula=(ind.description or ind.text) if ind else expr.to_text(lhs),
         unit=unit,
         title=rule.title,
     )

@@ -78,9 +78,15 @@ def check_submissions(
 
 
 def sort_findings(findings: list[Finding], order: dict[str, int] | None = None) -> list[Finding]:
+    """By file (in the order given), sheet (in workbook order), severity, then cell."""
     order = order or {}
+    cat = catalog()
+    sheets = {name: i for i, name in enumerate([cat.cover_sheet, *(s.name for s in cat.sheets), cat.indicator_sheet])}
     return sorted(
-        findings, key=lambda f: (order.get(f.file, 0), f.file, f.sheet, SEVERITY_ORDER[f.severity], _cell_key(f.cell), f.rule)
+        findings,
+        key=lambda f: (
+            order.get(f.file, 0), f.file, sheets.get(f.sheet, 99), f.sheet, SEVERITY_ORDER[f.severity], _cell_key(f.cell), f.rule
+        ),
     )
 
 

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
-from .catalog import catalog
+from .catalog import catalog, key
 from .interval import Iv
 from .submission import Submission
 
-_STATEMENT_KEYS: frozenset[str] | None = None
-
-
+@lru_cache(maxsize=1)
 def statement_keys() -> frozenset[str]:
-    """Keys whose blank cell means zero (statement lines); any other blank is unknown."""
-    global _STATEMENT_KEYS
-    if _STATEMENT_KEYS is None:
-        _STATEMENT_KEYS = frozenset(catalog().keys())
-    return _STATEMENT_KEYS
+    """Keys whose blank cell means zero (statement lines); any other blank is unknown.
+
+    A required item left blank is not zero either: the schema reports it once, and no identity
+    built on it raises a second, misleading finding.
+    """
+    cat = catalog()
+    required = {key(i.name, s.columns[0]) for s in cat.sheets for i in s.items if i.required}
+    return frozenset(k for k in cat.keys() if k not in required)
 
 
 class SubmissionTable:
@@ -57,7 +59,7 @@ class SubmissionTable:
         cls, subs: Sequence[Submission], priors: Sequence[Submission | None] | None = None
     ) -> SubmissionTable:
         n = len(subs)
-        keys: set[str] = set(statement_keys())
+        keys: set[str] = set(catalog().keys())
         for s in subs:
             keys.update(s.values)
             keys.update(s.unknown)

@@ -1,0 +1,157 @@
+"""template → fill → check through the real command line, on real .xlsx files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+
+from sasac_check import samples
+from sasac_check.catalog import catalog
+from sasac_check.resources import data_path
+
+KIND_RULE = {"threshold": "DEBT-IND-W", "required": "SCH-REQUIRED", "identity": "BS-001", "uscc": "SCH-USCC"}
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sasac_check", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def report_schema() -> dict:
+    return json.loads((data_path("schemas") / "report.schema.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def clean_and_faulty(tmp_path_factory) -> tuple[Path, Path, list]:
+    d = tmp_path_factory.mktemp("e2e")
+    template = d / "报表.xlsx"
+    assert cli("template", "-o", str(template)).returncode == 0
+    rows = samples.consistent_values(seed=7)
+    values = samples.write_values_csv(rows, d / "values.csv")
+    clean = d / "clean.xlsx"
+    r = cli("fill", str(template), "--values", str(values), "-o", str(clean))
+    assert r.returncode == 0, r.stderr
+    bad_rows, expected = samples.plant_mistakes(rows)
+    faulty = d / "faulty.xlsx"
+    r = cli("fill", str(template), "--values", str(samples.write_values_csv(bad_rows, d / "bad.csv")), "-o", str(faulty))
+    assert r.returncode == 0, r.stderr
+    return clean, faulty, expected
+
+
+def test_consistent_return_exits_0_with_no_finding(clean_and_faulty) -> None:
+    clean, _, _ = clean_and_faulty
+    r = cli("check", str(clean), "--format", "json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    data = json.loads(r.stdout)
+    jsonschema.validate(data, report_schema())
+    assert data["files"][0]["status"] == "ok"
+    assert data["findings"] == []
+    assert 0 < data["files"][0]["indicators"]["资产负债率"] < 0.65
+
+
+def test_each_planted_mistake_is_found_at_its_cell(clean_and_faulty) -> None:
+    _, faulty, expected = clean_and_faulty
+    r = cli("check", str(faulty), "--format", "json")
+    assert r.returncode == 1
+    data = json.loads(r.stdout)
+    jsonschema.validate(data, report_schema())
+    found = {(f["rule"], f["sheet"], f["item"], f["column"]): f for f in data["findings"]}
+    for exp in expected:
+        rule = KIND_RULE.get(exp.kind, exp.kind)
+        key = (rule, exp.sheet, exp.item, exp.column)
+        assert key in found, f"{exp} not reported; got {sorted(found)}"
+        assert found[key]["cell"], f"{exp} has no cell"
+    # Nothing else: no cascade of follow-on errors from the blank required item.
+    rules = {f["rule"] for f in data["findings"]}
+    assert "IS-001" not in rules and "IS-002" not in rules
+
+
+def test_text_output_groups_by_file_and_sheet_in_chinese(clean_and_faulty) -> None:
+    _, faulty, _ = clean_and_faulty
+    r = cli("check", str(faulty))
+    assert r.returncode == 1
+    assert "[资产负债表]" in r.stdout and "强制性" in r.stdout and "未通过" in r.stdout
+    assert r.stdout.index("[封面]") < r.stdout.index("[资产负债表]") < r.stdout.index("[主要指标]")
+
+
+def test_junit_has_a_failing_case_per_failing_rule(clean_and_faulty, tmp_path) -> None:
+    clean, faulty, _ = clean_and_faulty
+    out = tmp_path / "r.xml"
+    r = cli("check", str(clean), str(faulty), "--format", "junit", "-o", str(out))
+    assert r.returncode == 1
+    root = ET.parse(out).getroot()
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [str(clean), str(faulty)]
+    failed = {c.get("name") for c in suites[1].findall("testcase") if c.find("failure") is not None}
+    assert {"BS-001", "IND-I02", "SCH-USCC", "SCH-REQUIRED"} <= failed
+    assert not [c for c in suites[0].findall("testcase") if c.find("failure") is not None]
+    assert len(suites[0].findall("testcase")) > 40
+
+
+def test_strict_turns_warnings_into_failure(tmp_path) -> None:
+    rows = samples.consistent_values(seed=3, debt_ratio=0.67)
+    wb = samples.write_return(rows, tmp_path / "high-debt.xlsx")
+    assert cli("check", str(wb)).returncode == 0
+    r = cli("check", str(wb), "--strict", "--format", "json")
+    assert r.returncode == 1
+    assert [f["rule"] for f in json.loads(r.stdout)["findings"]] == ["DEBT-IND-W"]
+
+
+def test_figures_that_differ_only_by_rounding_raise_nothing(tmp_path) -> None:
+    """The same return restated in 亿元, every figure rounded on its own to 2 decimals: totals no longer add up
+    to the cent, and every stated indicator stays as computed from the exact figures."""
+    cat = catalog()
+    rows = []
+    for sheet, item, column, value in samples.consistent_values(seed=11):
+        if sheet == "封面" and item == "金额单位":
+            value = "亿元"
+        elif sheet in {s.name for s in cat.sheets} and cat.item(item).kind == "amount" and value is not None:
+            value = round(float(value) / 10000, 2)
+        rows.append((sheet, item, column, value))
+    wb = samples.write_return(rows, tmp_path / "yi.xlsx")
+    r = cli("check", str(wb), "--format", "json")
+    data = json.loads(r.stdout)
+    assert r.returncode == 0, [f["message"] for f in data["findings"]]
+    assert data["findings"] == []
+    # ... while a difference beyond what 14 rounded figures allow (14 × 0.005 = 0.07) is caught.
+    rows2 = [
+        (s, i, c, round(v + 0.10, 2) if (i, c) == ("流动资产合计", "期末余额") else v) for s, i, c, v in rows
+    ]
+    wb2 = samples.write_return(rows2, tmp_path / "yi-bad.xlsx")
+    r = cli("check", str(wb2), "--format", "json")
+    assert r.returncode == 1
+    assert {f["rule"] for f in json.loads(r.stdout)["findings"]} >= {"BS-001"}
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("notes.xlsx", b"just some text, not a workbook"), ("empty.xlsx", b""), ("zip.xlsx", b"PK\x03\x04broken")],
+)
+def test_unreadable_input_exits_3_with_a_clear_message(tmp_path, name, content) -> None:
+    f = tmp_path / name
+    f.write_bytes(content)
+    r = cli("check", str(f))
+    assert r.returncode == 3
+    assert "无法读取" in r.stdout and str(f) in r.stdout
+    assert "Traceback" not in r.stdout + r.stderr
+
+
+def test_rules_and_explain() -> None:
+    r = cli("rules")
+    assert r.returncode == 0 and "BS-001" in r.stdout and "DEBT-IND-K" in r.stdout
+    r = cli("explain", "BS-003")
+    assert r.returncode == 0 and "rules/intra_sheet.yaml:" in r.stdout and "资产总计" in r.stdout
+    r = cli("explain", "BS-00")
+    assert r.returncode == 2 and "是否指" in r.stderr
+
+
+def test_bundled_samples_give_the_documented_result() -> None:
+    wb = data_path("workbooks")
+    assert cli("check", str(wb / "sample-clean.xlsx")).returncode == 0
+    r = cli("check", str(wb / "sample-mistakes.xlsx"))
+    assert r.returncode == 1 and "BS-001" in r.stdout
