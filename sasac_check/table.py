@@ -11,6 +11,7 @@ from .catalog import catalog, key
 from .interval import Iv
 from .submission import Submission
 
+
 @lru_cache(maxsize=1)
 def statement_keys() -> frozenset[str]:
     """Keys whose blank cell means zero (statement lines); any other blank is unknown.
