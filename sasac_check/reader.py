@@ -38,6 +38,7 @@ def col_letter(idx: int) -> str:
     return s
 
 
+@lru_cache(maxsize=16384)
 def coord(row: int, col: int) -> str:
     """0-based (row, col) → "C9"."""
     return f"{col_letter(col)}{row + 1}"
@@ -47,6 +48,7 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and v.strip() == "")
 
 
+@lru_cache(maxsize=8192)
 def _squeeze(text: Any) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
 
@@ -137,10 +139,16 @@ def _has_values(grid: Grid, r: int, cols: dict[str, int]) -> bool:
     return any(not _blank(_cell(grid, r, c)) for c in cols.values())
 
 
+@lru_cache(maxsize=4096)
+def _column_of(sheet: str, header: str) -> str | None:
+    cat = catalog()
+    return cat.column_of(cat.sheet(sheet), header)
+
+
 def layout_statement(grid: Grid, sheet: SheetDef, name: str, cat: Catalog | None = None) -> SheetLayout | None:
     """Find the header row, label and value columns and each item's row of one statement sheet."""
     cat = cat or catalog()
-    found = _header_row(grid, lambda v: cat.column_of(sheet, v))
+    found = _header_row(grid, lambda v: _column_of(sheet.name, v))
     if found is None:
         return None
     header_row, columns = found
@@ -531,6 +539,11 @@ class _Reader:
         self.sub.cells[k] = (sheet, ref)
         raw = _cell(grid, r, c)
         sub = self.sub
+        if type(raw) is float or type(raw) is int:  # the common case: a number typed as a number
+            value = raw * scale
+            sub.values[k] = round(value, 4) if scale > 1 else float(value)
+            sub.widths[k] = default_w
+            return
         if _blank(raw):
             if ref in self.src.uncached.get(sheet, ()):
                 sub.unknown.add(k)
