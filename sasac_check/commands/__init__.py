@@ -5,3 +5,4 @@ from __future__ import annotations
 from . import check, rules, template
 
 COMMANDS = [check, template, rules]
+COMMANDS.append(__import__(f"{__name__}.gx", fromlist=["register"]))  # sasac-check gx export / run
