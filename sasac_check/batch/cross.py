@@ -1,0 +1,145 @@
+"""Checks across submissions: duplicates, 跨期 rules against the prior period, peer outliers by industry."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..cover import period_year
+from ..model import Finding
+from ..numbers import format_percent
+from ..submission import Submission
+from .worker import FileRecord
+
+PEER_INDICATORS = ("资产负债率", "营业收入利润率", "净资产收益率", "全员劳动生产率", "研发经费投入强度", "营业现金比率",
+                   "国有资本保值增值率")
+PEER_MIN = 8  # fewer peers than this: no outlier test
+PEER_Z = 3.5  # robust z-score (0.6745 × (x − median) / MAD) beyond which a value is an outlier
+XP_CHUNK = 1000
+
+
+def _where(rec: FileRecord, name: str, default_sheet: str) -> tuple[str, str]:
+    return rec.cells.get(name, (default_sheet, ""))
+
+
+def duplicates(records: Sequence[FileRecord]) -> list[Finding]:
+    """Returns with the same 统一社会信用代码 and 报告期: each is flagged, naming the others."""
+    groups: dict[tuple[str, str], list[FileRecord]] = defaultdict(list)
+    for r in records:
+        code = r.cover.get("统一社会信用代码", "").strip().upper()
+        if r.status == "ok" and code:
+            groups[(code, r.cover.get("报告期", "").strip())].append(r)
+    out = []
+    for (code, period), rs in groups.items():
+        if len(rs) < 2:
+            continue
+        for r in rs:
+            others = "、".join(o.path for o in rs if o is not r)
+            sheet, cell = _where(r, "统一社会信用代码", "封面")
+            out.append(Finding(
+                "BATCH-DUP", "error",
+                f"重复报送：统一社会信用代码 {code}、报告期 {period or '（未填）'} 与 {others} 相同，请确认以哪一份为准",
+                file=r.path, sheet=sheet, cell=cell, item="统一社会信用代码", column="值",
+                actual=code, title="同一企业同一报告期重复报送", source="batch",
+                extra={"family": "批量", "duplicates": [o.path for o in rs if o is not r]},
+            ))
+    return out
+
+
+def match_priors(current: Sequence[FileRecord], candidates: Sequence[FileRecord]) -> list[tuple[FileRecord, FileRecord]]:
+    """Pair each return with the same enterprise's return of the year before (same period text preferred)."""
+    by_code: dict[str, list[FileRecord]] = defaultdict(list)
+    for c in candidates:
+        if c.status == "ok" and c.xp is not None:
+            by_code[c.cover.get("统一社会信用代码", "").strip().upper()].append(c)
+    pairs = []
+    for r in current:
+        if r.status != "ok" or r.xp is None:
+            continue
+        period = r.cover.get("报告期", "")
+        year = period_year(period)
+        if not year:
+            continue
+        cands = [c for c in by_code.get(r.cover.get("统一社会信用代码", "").strip().upper(), []) if c is not r]
+        match = [c for c in cands if period_year(c.cover.get("报告期", "")) == year - 1]
+        same = [c for c in match if c.cover.get("报告期", "") == period.replace(str(year), str(year - 1), 1)]
+        if same or match:
+            pairs.append((r, (same or match)[0]))
+    return pairs
+
+
+def _submission(rec: FileRecord, keys: tuple[str, ...]) -> Submission:
+    xp = rec.xp
+    assert xp is not None
+    s = Submission(file=rec.path, cover=dict(rec.cover), scale=xp.scale, unit=rec.cover.get("金额单位", "元"))
+    for i in np.flatnonzero(~np.isnan(xp.values)):
+        k = keys[i]
+        s.values[k] = float(xp.values[i])
+        s.widths[k] = float(xp.widths[i])
+    s.unknown = {keys[i] for i in np.flatnonzero(xp.unknown)}
+    s.cells = {k: c for k, c in zip(keys, xp.cells, strict=True) if c is not None}
+    return s
+
+
+def cross_period(rs, keys: tuple[str, ...], pairs: Sequence[tuple[FileRecord, FileRecord]]) -> list[Finding]:
+    """The 跨期 rules over every pair (current, prior), a chunk at a time."""
+    from ..evaluate import evaluate
+    from ..table import SubmissionTable
+
+    rules = [r for r in rs.rules if r.needs_prior]
+    out: list[Finding] = []
+    if not rules:
+        return out
+    for start in range(0, len(pairs), XP_CHUNK):
+        chunk = pairs[start:start + XP_CHUNK]
+        cur = [_submission(c, keys) for c, _ in chunk]
+        pri = [_submission(p, keys) for _, p in chunk]
+        table = SubmissionTable.from_submissions(cur, pri)
+        out += evaluate(rs, table, rules)
+    return out
+
+
+def _fmt(x: float, unit: str) -> str:
+    return format_percent(x) if unit == "%" else f"{x:,.2f}{unit}"
+
+
+def peer_outliers(rs, records: Sequence[FileRecord]) -> list[Finding]:
+    """提示性 findings for key indicators far from the median of the same 行业类型 and 报告期 (median / MAD)."""
+    groups: dict[tuple[str, str], list[FileRecord]] = defaultdict(list)
+    for r in records:
+        if r.status == "ok" and not r.prior:
+            groups[(r.cover.get("行业类型", "") or "未填行业", r.cover.get("报告期", ""))].append(r)
+    out = []
+    for (industry, period), rs_ in groups.items():
+        if len(rs_) < PEER_MIN:
+            continue
+        for name in PEER_INDICATORS:
+            if name not in rs.indicators:
+                continue
+            vals = np.array([r.indicators.get(name) if r.indicators.get(name) is not None else math.nan for r in rs_])
+            ok = np.isfinite(vals)
+            if ok.sum() < PEER_MIN:
+                continue
+            med = float(np.median(vals[ok]))
+            mad = float(np.median(np.abs(vals[ok] - med)))
+            if mad <= 0:
+                continue
+            z = 0.6745 * (vals - med) / mad
+            unit = rs.indicators[name].unit
+            for i in np.flatnonzero(ok & (np.abs(z) > PEER_Z)):
+                r = rs_[i]
+                sheet, cell = _where(r, name, "主要指标")
+                side = "高于" if z[i] > 0 else "低于"
+                out.append(Finding(
+                    "BATCH-PEER", "warning",
+                    f"{name} {_fmt(vals[i], unit)} 明显{side}同行业（{industry}，{period}，共 {int(ok.sum())} 户）中位数 "
+                    f"{_fmt(med, unit)}（稳健 z 值 {z[i]:.1f}，阈值 ±{PEER_Z:g}），请核实或说明",
+                    file=r.path, sheet=sheet, cell=cell, item=name, column="本期值",
+                    expected=round(med * (100 if unit == "%" else 1), 4), actual=round(vals[i] * (100 if unit == "%" else 1), 4),
+                    title="指标明显偏离同行业", source="batch",
+                    extra={"family": "批量", "robust_z": round(float(z[i]), 2), "peers": int(ok.sum()), "unit": unit},
+                ))
+    return out

@@ -1,0 +1,144 @@
+"""Runs a batch: discover inputs, read and check chunks in parallel, cross-submission checks, one RunResult."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Finding
+from ..runner import FileResult, RunResult, sort_findings
+from . import cross
+from .inputs import DEFAULT_MAX_MB, Task, discover
+from .worker import ChunkResult, FileRecord, Job, rules_for
+
+MAX_CHUNK = 400
+
+
+@dataclass
+class BatchOptions:
+    rules: Sequence[str] = ()
+    prior: Sequence[str] = ()
+    workers: int | None = None
+    cluster: str | object | None = None  # an address, or a distributed.Client
+    strict: bool = False
+    timeout: float = 60.0
+    max_mb: float = DEFAULT_MAX_MB
+    chunk: int | None = None
+    progress: bool | None = None  # None: on a terminal, not in CI
+
+
+@dataclass
+class BatchResult:
+    """The run in the `check` contract (`result`), plus what the review needs besides."""
+
+    result: RunResult
+    rule_ids: list[str]
+    seconds: float
+    indicator_units: dict[str, str] = field(default_factory=dict)
+    pairs: int = 0
+
+    def exit_code(self, strict: bool = False) -> int:
+        return self.result.exit_code(strict)
+
+
+def default_workers() -> int:
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        n = os.cpu_count() or 1
+    return max(1, n)
+
+
+def _chunks(tasks: list[Task], size: int, opts: BatchOptions, prior: bool) -> Iterator[Job]:
+    # tasks from one archive stay together so that each chunk opens it once
+    for i in range(0, len(tasks), size):
+        yield Job(tasks[i:i + size], tuple(map(str, opts.rules)), opts.timeout, prior)
+
+
+def _show_progress(opts: BatchOptions) -> bool:
+    if opts.progress is not None:
+        return opts.progress
+    ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    return sys.stderr.isatty() and not ci
+
+
+def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> BatchResult:
+    """Check every return found under `paths`; RuleFileError propagates before any workbook is read."""
+    opts = opts or BatchOptions()
+    t0 = time.perf_counter()
+    rs, keys = rules_for(tuple(map(str, opts.rules)))
+    tasks = discover(list(paths), opts.max_mb)
+    prior_tasks = [Task(len(tasks) + t.index, t.name, t.path, t.member, t.size, t.error)
+                   for t in discover(list(opts.prior), opts.max_mb)] if opts.prior else []
+    workers = opts.workers or default_workers()
+    size = opts.chunk or max(1, min(MAX_CHUNK, math.ceil(len(tasks) / (workers * 4)) or 1))
+    jobs = [*_chunks(prior_tasks, size, opts, True), *_chunks(tasks, size, opts, False)]
+
+    bar = None
+    if _show_progress(opts):
+        from tqdm import tqdm
+
+        tqdm.monitor_interval = 0
+        bar = tqdm(total=len(tasks) + len(prior_tasks), file=sys.stderr, unit="份", desc="校验", dynamic_ncols=True)
+    records: list[FileRecord] = []
+    priors: list[FileRecord] = []
+    findings: list[Finding] = []
+    try:
+        for res in _execute(jobs, opts, workers):
+            for r in res.records:
+                (priors if r.prior else records).append(r)
+            findings += res.findings
+            if bar is not None:
+                bar.update(len(res.records))
+    finally:
+        if bar is not None:
+            bar.close()
+    records.sort(key=lambda r: r.index)
+    findings += cross.duplicates(records)
+    pairs = cross.match_priors(records, [*priors, *records])
+    findings += cross.cross_period(rs, keys, pairs)
+    findings += cross.peer_outliers(rs, records)
+    del priors, pairs[:]
+    result = _result(records, findings, opts.strict)
+    ids = sorted({r.id for r in rs.rules})
+    units = {n: i.unit for n, i in rs.indicators.items()}
+    return BatchResult(result, ids, time.perf_counter() - t0, units)
+
+
+def _execute(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[ChunkResult]:
+    if not jobs:
+        return
+    if opts.cluster is not None:
+        from .cluster import run_on_cluster
+
+        yield from run_on_cluster(opts.cluster, jobs)
+        return
+    from .pool import LocalPool
+
+    with LocalPool(workers, opts.timeout) as pool:
+        yield from pool.run(jobs)
+
+
+def _result(records: list[FileRecord], findings: list[Finding], strict: bool) -> RunResult:
+    """The same FileResults and ordering as runner.check_files."""
+    by_file = Counter((f.file, f.severity) for f in findings)
+    files = []
+    for rec in records:
+        res = FileResult(rec.path, rec.status, reason=rec.reason, cover=rec.cover, indicators=rec.indicators)
+        if rec.status == "unreadable":
+            res.counts["error"] = 1
+        else:
+            for sev in ("error", "warning", "info"):
+                res.counts[sev] = by_file[(rec.path, sev)]
+            if res.counts["error"] or (strict and res.counts["warning"]):
+                res.status = "failed"
+        files.append(res)
+        rec.xp = None
+    order = {r.path: i for i, r in enumerate(records)}
+    return RunResult(files, sort_findings(findings, order))

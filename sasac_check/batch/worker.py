@@ -1,0 +1,245 @@
+"""The work of one chunk, in a worker process: read each return, check the chunk, send back compact records."""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..model import Finding
+from ..submission import Submission, UnreadableWorkbook
+from .inputs import Task
+
+# The shared slot the parent watches for hung files: (array, slot) — [start time, task index] per slot.
+WATCH: tuple | None = None
+COVER_CELLS = ("企业名称", "统一社会信用代码", "报告期", "行业类型")
+
+
+@dataclass
+class Job:
+    """A chunk of inputs and how to check them; `prior` chunks are only read (for 跨期), not reported."""
+
+    tasks: list[Task]
+    rule_paths: tuple[str, ...] = ()
+    timeout: float = 60.0
+    prior: bool = False
+    attempts: int = 0
+
+
+@dataclass
+class XPData:
+    """The values 跨期 rules need from one return, as arrays over `xp_keys(rules)`."""
+
+    values: np.ndarray
+    widths: np.ndarray
+    unknown: np.ndarray
+    cells: tuple
+    scale: float
+
+
+@dataclass
+class FileRecord:
+    """One input's outcome, small enough to keep for every file of a large batch."""
+
+    index: int
+    path: str
+    status: str  # ok | unreadable
+    reason: str = ""
+    cover: dict[str, str] = field(default_factory=dict)
+    indicators: dict[str, float | None] = field(default_factory=dict)
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # cover fields and indicators -> (sheet, cell)
+    xp: XPData | None = None
+    prior: bool = False
+
+
+@dataclass
+class ChunkResult:
+    records: list[FileRecord]
+    findings: list[Finding]
+    seconds: float = 0.0
+
+
+class FileTimeout(Exception):
+    """Raised by the per-file alarm."""
+
+
+_RULES: dict = {}
+
+
+def rules_for(paths: tuple[str, ...]):
+    """The rule set (cached per process) and the keys 跨期 rules read."""
+    got = _RULES.get(paths)
+    if got is None:
+        from ..rulefile import load_rules
+
+        rs = load_rules(list(paths))
+        got = _RULES[paths] = (rs, xp_keys(rs))
+    return got
+
+
+def xp_keys(rs) -> tuple[str, ...]:
+    """Every item[column] a 跨期 rule reads, on either side, plus every statement line."""
+    from .. import expr
+    from ..catalog import catalog
+    from ..table import statement_keys
+
+    cat = catalog()
+    keys = set(statement_keys())
+    for r in rs.rules:
+        if not r.needs_prior:
+            continue
+        nodes = [r.check] + ([r.when] if r.when is not None else [])
+        for n in nodes:
+            keys.update(f"{w.indicator}[本期值]" for w in expr.walk(n) if isinstance(w, expr.Stated))
+            for ref in expr.refs(n):
+                keys.update(f"{ref.item}[{expr.column_for(cat, ref.item, ref.column, c)}]" for c in r.columns)
+    return tuple(sorted(keys))
+
+
+def _alarm(signum, frame):
+    raise FileTimeout
+
+
+def _read(task: Task, zips: dict[str, zipfile.ZipFile]) -> Submission:
+    if task.member is None:
+        from ..reader import read_workbook
+
+        return read_workbook(task.path)
+    from .readbytes import read_bytes
+
+    zf = zips.get(task.path)
+    if zf is None:
+        zf = zips[task.path] = zipfile.ZipFile(task.path)
+    try:
+        data = zf.read(task.member)
+    except (zipfile.BadZipFile, zlib_error(), OSError, KeyError, RuntimeError, EOFError) as e:
+        raise UnreadableWorkbook(task.name, f"压缩包中的文件已损坏，无法解压（{type(e).__name__}）") from None
+    return read_bytes(data, task.name)
+
+
+def zlib_error() -> type[Exception]:
+    import zlib
+
+    return zlib.error
+
+
+def _mark(task: Task | None) -> None:
+    if WATCH is not None:
+        arr, slot = WATCH
+        arr[2 * slot] = time.time() if task is not None else 0.0
+        arr[2 * slot + 1] = task.index if task is not None else -1
+
+
+def read_one(task: Task, timeout: float, zips: dict) -> Submission | FileRecord:
+    """A Submission, or the unreadable record saying why (never an exception)."""
+    if task.error:
+        return FileRecord(task.index, task.name, "unreadable", task.error)
+    use_alarm = timeout > 0 and threading.current_thread() is threading.main_thread()
+    _mark(task)
+    try:
+        if use_alarm:
+            signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            sub = _read(task, zips)
+        finally:
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        sub.file = task.name
+        return sub
+    except FileTimeout:
+        return FileRecord(task.index, task.name, "unreadable", f"读取超时（超过 {timeout:g} 秒），已停止：文件可能损坏或过于复杂")
+    except UnreadableWorkbook as e:
+        return FileRecord(task.index, task.name, "unreadable", e.reason)
+    except MemoryError:
+        return FileRecord(task.index, task.name, "unreadable", "读取时内存不足，已停止：文件过大或已损坏")
+    except Exception as e:  # a reader bug on a strange file must not stop the batch
+        return FileRecord(task.index, task.name, "unreadable", f"读取时出错（{type(e).__name__}: {e}）")
+    finally:
+        _mark(None)
+
+
+def _num(x: float) -> float | None:
+    return None if not math.isfinite(x) else round(x, 6)
+
+
+def _xp(sub: Submission, keys: tuple[str, ...]) -> XPData:
+    vals, wids, unk = sub.values, sub.widths, sub.unknown
+    return XPData(
+        np.fromiter((vals.get(k, math.nan) for k in keys), float, len(keys)),
+        np.fromiter((wids.get(k, 0.0) for k in keys), float, len(keys)),
+        np.fromiter((k in unk for k in keys), bool, len(keys)),
+        tuple(sub.cells.get(k) for k in keys),
+        sub.scale,
+    )
+
+
+def _record(task: Task, sub: Submission, keys, inds: dict, row: int, prior: bool) -> FileRecord:
+    cells = {k: sub.cells[k] for k in COVER_CELLS if k in sub.cells}
+    for name in inds:
+        c = sub.cells.get(f"{name}[本期值]")
+        if c:
+            cells[name] = c
+    values = {n: _num(float(iv.mid[row])) for n, iv in inds.items()}
+    return FileRecord(task.index, task.name, "ok", cover=dict(sub.cover), indicators=values, cells=cells,
+                      xp=_xp(sub, keys), prior=prior)
+
+
+def _check(rs, subs: list[Submission]) -> tuple[list[Finding], dict]:
+    from ..runner import check_submissions, compute_indicators
+
+    findings, table = check_submissions(rs, subs)
+    return findings, compute_indicators(rs, table)
+
+
+def process_chunk(job: Job) -> ChunkResult:
+    """Read every task of the chunk, check the readable ones together, return records and findings."""
+    t0 = time.perf_counter()
+    rs, keys = rules_for(job.rule_paths)
+    zips: dict[str, zipfile.ZipFile] = {}
+    records: list[FileRecord] = []
+    good: list[tuple[Task, Submission]] = []
+    for task in job.tasks:
+        got = read_one(task, job.timeout, zips)
+        if isinstance(got, FileRecord):
+            got.prior = job.prior
+            records.append(got)
+        else:
+            good.append((task, got))
+    for zf in zips.values():
+        zf.close()
+    findings: list[Finding] = []
+    if job.prior:
+        records += [_record(t, s, keys, {}, i, True) for i, (t, s) in enumerate(good)]
+        return ChunkResult(records, [], time.perf_counter() - t0)
+    if good:
+        subs = [s for _, s in good]
+        try:
+            findings, inds = _check(rs, subs)
+            records += [_record(t, s, keys, inds, i, False) for i, (t, s) in enumerate(good)]
+        except Exception:  # isolate the return the engine trips on; the others are still checked together
+            findings = []
+            for t, s in good:
+                try:
+                    f, inds = _check(rs, [s])
+                    findings += f
+                    records.append(_record(t, s, keys, inds, 0, False))
+                except Exception as e:
+                    records.append(FileRecord(t.index, t.name, "unreadable", f"校验时出错（{type(e).__name__}: {e}）"))
+    records.sort(key=lambda r: r.index)
+    return ChunkResult(records, findings, time.perf_counter() - t0)
+
+
+def failed_chunk(job: Job, reason: str) -> ChunkResult:
+    """Every task of a chunk as unreadable with `reason` (a worker died on it)."""
+    return ChunkResult([FileRecord(t.index, t.name, "unreadable", reason, prior=job.prior) for t in job.tasks], [])
+
+
+def pid() -> int:
+    return os.getpid()
