@@ -82,7 +82,15 @@ class Activate:
     sheet: str
 
 
-Action = SetValues | SetFill | SetNumberFormat | SetNote | AddSheet | ClearSheet | DeleteSheet | Activate
+@dataclass(frozen=True)
+class Autofit:
+    """Fit the widths of a column range (e.g. "A:F") to their content."""
+
+    sheet: str
+    columns: str
+
+
+Action = SetValues | SetFill | SetNumberFormat | SetNote | AddSheet | ClearSheet | DeleteSheet | Activate | Autofit
 
 
 @dataclass
@@ -366,6 +374,7 @@ def results_sheet(grids: dict[str, Grid], findings: Sequence[Finding], explained
     acts.append(SetFill(RESULTS_SHEET, f"A2:{col_letter(len(RESULT_HEADER))}2", HEADER_FILL))
     for i, f in enumerate(findings, start=3):
         acts.append(SetFill(RESULTS_SHEET, f"A{i}", FILLS[f.severity]))
+    acts.append(Autofit(RESULTS_SHEET, f"A:{col_letter(len(RESULT_HEADER) - 1)}"))
     return acts
 
 

@@ -11,6 +11,7 @@ from .actions import (
     Action,
     Activate,
     AddSheet,
+    Autofit,
     ClearSheet,
     DeleteSheet,
     Plan,
@@ -89,6 +90,9 @@ def apply(book: xw.Book, actions: Iterable[Action]) -> None:
                 book.sheets[a.name].clear()
             elif isinstance(a, DeleteSheet):
                 book.sheets[a.name].delete()
+            elif isinstance(a, Autofit):
+                with contextlib.suppress(Exception):
+                    book.sheets[a.sheet].range(a.columns).autofit()
             elif isinstance(a, Activate):
                 book.sheets[a.sheet].activate()
 

@@ -8,7 +8,18 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.workbook import Workbook
 
-from .actions import Action, Activate, AddSheet, ClearSheet, DeleteSheet, SetFill, SetNote, SetNumberFormat, SetValues
+from .actions import (
+    Action,
+    Activate,
+    AddSheet,
+    Autofit,
+    ClearSheet,
+    DeleteSheet,
+    SetFill,
+    SetNote,
+    SetNumberFormat,
+    SetValues,
+)
 
 
 def _cells(ws, ref: str):
@@ -51,7 +62,24 @@ def apply_openpyxl(wb: Workbook, actions: Iterable[Action]) -> None:
             if wb.active is not None and wb.active.title == a.name:
                 wb.active = 0
             wb.remove(wb[a.name])
+        elif isinstance(a, Autofit):
+            _autofit(wb[a.sheet], a.columns)
         elif isinstance(a, Activate):
             for ws in wb.worksheets:
                 ws.sheet_view.tabSelected = ws.title == a.sheet
             wb.active = wb.sheetnames.index(a.sheet)
+
+
+def _autofit(ws, columns: str) -> None:
+    """Column widths from the longest text (CJK counts double), capped; the summary row 1 is left out."""
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    first, _, last = columns.partition(":")
+    for c in range(column_index_from_string(first), column_index_from_string(last or first) + 1):
+        width = 6.0
+        for (v,) in ws.iter_rows(min_row=2, min_col=c, max_col=c, values_only=True):
+            s = str(v or "")
+            if s.startswith("=HYPERLINK("):
+                s = s.rsplit(",", 1)[-1]
+            width = max(width, sum(2 if ord(ch) > 0x2E80 else 1 for ch in s) * 1.1 + 2)
+        ws.column_dimensions[get_column_letter(c)].width = min(width, 80)
