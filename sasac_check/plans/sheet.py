@@ -1,0 +1,88 @@
+"""Writes plan tables: the region's 汇总 series and an empty plan table, layout 指标 | 单位 | <year> … | 年均增速."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .region import RegionSummary
+
+# (row label, unit, statement key or indicator name) — the rows of the seeds' 东胜 表1, plus 利润总额 and 净利润.
+SUMMARY_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("资产总额", "亿元", "资产总计[期末余额]"),
+    ("所有者权益", "亿元", "所有者权益合计[期末余额]"),
+    ("负债总额", "亿元", "负债合计[期末余额]"),
+    ("营业收入", "亿元", "营业收入[本期金额]"),
+    ("营业利润", "亿元", "营业利润[本期金额]"),
+    ("利润总额", "亿元", "利润总额[本期金额]"),
+    ("净利润", "亿元", "净利润[本期金额]"),
+    ("上缴税费", "亿元", "上缴税费总额[本期]"),
+    ("资产负债率", "%", "资产负债率"),
+    ("营业收入利润率", "%", "营业收入利润率"),
+    ("保值增值率", "%", "国有资本保值增值率"),
+    ("上缴国有资本收益", "亿元", "上缴国有资本收益[本期]"),
+)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _header(ws: Worksheet, years: Sequence[int], growth: bool = True) -> None:
+    heads = ["指标", "单位", *[f"{y}年" for y in years], *(["年均增速"] if growth else [])]
+    for c, h in enumerate(heads, 1):
+        cell = ws.cell(1, c, h)
+        cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, Alignment(horizontal="center")
+    ws.column_dimensions["A"].width = 18
+    ws.freeze_panes = "C2"
+
+
+def write_summary_sheet(wb: Workbook, summary: RegionSummary, title: str | None = None) -> Worksheet:
+    """Add the 汇总 of one 监管机构 as a sheet (amounts in 亿元, ratios as %), values not formulas."""
+    name = (title or f"汇总-{summary.supervisor}")[:31]
+    ws = wb.create_sheet(name)
+    years = sorted(summary.periods)
+    growth = len(years) > 1
+    _header(ws, years, growth)
+    for r, (label, unit, ref) in enumerate(SUMMARY_ROWS, 2):
+        ws.cell(r, 1, label)
+        ws.cell(r, 2, unit)
+        vals: list[float | None] = []
+        for c, y in enumerate(years, 3):
+            sub = summary.periods[y]
+            if "[" in ref:
+                v = sub.values.get(ref)
+                v = None if v is None or ref in sub.unknown else v / 1e8
+            else:
+                v = summary.indicators[y].get(ref)
+                v = None if v is None or v != v else v
+            vals.append(v)
+            cell = ws.cell(r, c, None if v is None else round(v, 6))
+            if v is None:
+                cell.value = "-"
+            cell.number_format = "0.00%" if unit == "%" else "0.00"
+        if growth and unit != "%" and vals[0] and vals[-1] and vals[0] > 0 and vals[-1] > 0:
+            g = (vals[-1] / vals[0]) ** (1 / (years[-1] - years[0])) - 1
+            cell = ws.cell(r, len(years) + 3, round(g, 6))
+            cell.number_format = "0.00%"
+    note = len(SUMMARY_ROWS) + 3
+    members = "；".join(f"{y}年 {len(summary.members[y])} 户" for y in years)
+    ws.cell(note, 1, f"说明：{summary.supervisor} 所属企业报表逐项相加（元）后折算为亿元；比率按汇总金额重新计算。{members}。")
+    return ws
+
+
+def write_plan_template(path: str | Path, years: Sequence[int] = (2021, 2022, 2023, 2024, 2025)) -> Path:
+    """An empty plan table: the header and the usual indicator rows, ready to fill."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "计划表"
+    _header(ws, years)
+    rows = [(label, unit) for label, unit, _ in SUMMARY_ROWS] + [
+        ("研发投入比重", "%"), ("人均利润总额", "万元/人"), ("经营性资产比重", "%"), ("经营性资产收益率", "%")]
+    for r, (label, unit) in enumerate(rows, 2):
+        ws.cell(r, 1, label)
+        ws.cell(r, 2, unit)
+    out = Path(path)
+    wb.save(out)
+    return out
