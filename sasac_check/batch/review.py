@@ -1,0 +1,189 @@
+"""The review workbook (xlsxwriter): 总览, 问题清单, counts by rule and by enterprise, native charts."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from ..model import SEVERITY_LABEL
+from ..runner import FileResult, RunResult
+
+STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
+STATUS_RANK = {"unreadable": 0, "failed": 1, "ok": 2}
+KEY_INDICATORS = ("资产负债率", "利润总额", "净利润", "营业收入利润率", "净资产收益率", "全员劳动生产率", "研发经费投入强度",
+                  "营业现金比率", "国有资本保值增值率")
+# 资产负债约束 warning lines by 行业类型 (domain.md; rules/thresholds.yaml DEBT-*-W)
+DEBT_WARNING = {"工业": 0.65, "非工业": 0.70, "科研设计": 0.60}
+COVER_COLS = ("企业名称", "统一社会信用代码", "报告期", "监管机构", "行业类型")
+
+
+def worst_first(files: list[FileResult]) -> list[FileResult]:
+    """Unreadable, then failed, then ok; within each, most errors then most warnings first; then input order."""
+    order = {id(f): i for i, f in enumerate(files)}
+    return sorted(files, key=lambda f: (STATUS_RANK[f.status], -f.counts["error"], -f.counts["warning"], order[id(f)]))
+
+
+def family_of(rule: str, extra: dict) -> str:
+    fam = extra.get("family") if extra else None
+    if fam:
+        return str(fam)
+    if rule.startswith("READ-"):
+        return "读取"
+    if rule.startswith("SCH-"):
+        return "结构"
+    return "其他"
+
+
+def write_review(path: str | Path, result: RunResult, units: dict[str, str] | None = None) -> Path:
+    """Write the review workbook; every number comes from `result` (the same data as the JSON)."""
+    import xlsxwriter
+
+    units = units or {}
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
+    f_head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
+    f_pct = wb.add_format({"num_format": "0.00%"})
+    f_num = wb.add_format({"num_format": "#,##0.00"})
+    f_bad = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+    f_warn = wb.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C"})
+    f_ok = wb.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
+    status_fmt = {"unreadable": f_bad, "failed": f_bad, "ok": f_ok}
+    inds = [n for n in KEY_INDICATORS if any(n in f.indicators for f in result.files)] or [
+        n for n in KEY_INDICATORS if n in units]
+    files = worst_first(result.files)
+
+    # 总览 ------------------------------------------------------------------------------------------
+    ws = wb.add_worksheet("总览")
+    head = ["文件", *COVER_COLS, "状态", "强制性", "提示性", "信息", *[f"{n}{'(%)' if units.get(n) == '%' else ''}" for n in inds],
+            "资产负债率预警线", "说明"]
+    ws.write_row(0, 0, head, f_head)
+    ws.freeze_panes(1, 2)
+    ws.set_column(0, 0, 36)
+    ws.set_column(1, 1, 30)
+    ws.set_column(2, 5, 16)
+    ws.set_column(len(head) - 1, len(head) - 1, 60)
+    debt_col = 10 + inds.index("资产负债率") if "资产负债率" in inds else None
+    line_col = 10 + len(inds)
+    for r, f in enumerate(files, start=1):
+        ws.write_string(r, 0, f.path)
+        for c, k in enumerate(COVER_COLS, start=1):
+            ws.write_string(r, c, f.cover.get(k, ""))
+        ws.write_string(r, 6, STATUS[f.status], status_fmt[f.status])
+        ws.write_number(r, 7, f.counts["error"])
+        ws.write_number(r, 8, f.counts["warning"])
+        ws.write_number(r, 9, f.counts["info"])
+        for c, n in enumerate(inds, start=10):
+            v = f.indicators.get(n)
+            if v is not None:
+                ws.write_number(r, c, v, f_pct if units.get(n) == "%" else f_num)
+        line = DEBT_WARNING.get(f.cover.get("行业类型", ""))
+        if line is not None and f.status != "unreadable":
+            ws.write_number(r, line_col, line, f_pct)
+        if f.reason:
+            ws.write_string(r, line_col + 1, f.reason)
+    n_files = len(files)
+    if n_files:
+        ws.autofilter(0, 0, n_files, len(head) - 1)
+
+    # 问题清单 ----------------------------------------------------------------------------------------
+    names = {f.path: f.cover.get("企业名称", "") for f in result.files}
+    wf = wb.add_worksheet("问题清单")
+    fhead = ["文件", "企业名称", "工作表", "单元格", "级别", "规则", "类别", "问题说明", "填报值", "应为", "规则出处"]
+    wf.write_row(0, 0, fhead, f_head)
+    wf.freeze_panes(1, 0)
+    wf.set_column(0, 0, 36)
+    wf.set_column(1, 1, 28)
+    wf.set_column(7, 7, 90)
+    sev_fmt = {"error": f_bad, "warning": f_warn, "info": None}
+    row = 1
+    for f in files:
+        if f.status == "unreadable":
+            wf.write_row(row, 0, [f.path, "", "", "", "强制性", "READ-UNREADABLE", "读取", f"无法读取：{f.reason}"])
+            wf.write_string(row, 4, "强制性", f_bad)
+            row += 1
+    for x in result.findings:
+        wf.write_string(row, 0, x.file)
+        wf.write_string(row, 1, names.get(x.file, ""))
+        wf.write_string(row, 2, x.sheet)
+        wf.write_string(row, 3, x.cell)
+        wf.write_string(row, 4, SEVERITY_LABEL[x.severity], sev_fmt[x.severity])
+        wf.write_string(row, 5, x.rule)
+        wf.write_string(row, 6, family_of(x.rule, x.extra))
+        wf.write_string(row, 7, x.message)
+        for c, v in ((8, x.actual), (9, x.expected)):
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                wf.write_number(row, c, v)
+            elif v is not None:
+                wf.write_string(row, c, str(v))
+        wf.write_string(row, 10, x.source or "")
+        row += 1
+    if row > 1:
+        wf.autofilter(0, 0, row - 1, len(fhead) - 1)
+
+    # 按规则统计 ------------------------------------------------------------------------------------
+    by_rule: Counter = Counter()
+    ents: dict[str, set] = defaultdict(set)
+    meta: dict[str, tuple[str, str]] = {}
+    for x in result.findings:
+        by_rule[x.rule] += 1
+        ents[x.rule].add(x.file)
+        meta.setdefault(x.rule, (x.title, x.severity))
+    unread = sum(1 for f in result.files if f.status == "unreadable")
+    if unread:
+        by_rule["READ-UNREADABLE"] = unread
+        meta["READ-UNREADABLE"] = ("文件无法读取", "error")
+        ents["READ-UNREADABLE"] = {f.path for f in result.files if f.status == "unreadable"}
+    wr = wb.add_worksheet("按规则统计")
+    wr.write_row(0, 0, ["规则", "标题", "级别", "问题数", "涉及文件数"], f_head)
+    wr.set_column(0, 0, 18)
+    wr.set_column(1, 1, 44)
+    rules_sorted = sorted(by_rule, key=lambda k: (-by_rule[k], k))
+    for r, k in enumerate(rules_sorted, start=1):
+        title, sev = meta[k]
+        wr.write_row(r, 0, [k, title, SEVERITY_LABEL[sev], by_rule[k], len(ents[k])])
+    n_rules = len(rules_sorted)
+
+    # 按企业统计 ------------------------------------------------------------------------------------
+    fams = sorted({family_of(x.rule, x.extra) for x in result.findings})
+    per: dict[str, Counter] = defaultdict(Counter)
+    for x in result.findings:
+        per[x.file][(x.severity, family_of(x.rule, x.extra))] += 1
+    we = wb.add_worksheet("按企业统计")
+    we.write_row(0, 0, ["文件", "企业名称", "统一社会信用代码", "强制性", "提示性", "信息", *[f"{k}类" for k in fams]], f_head)
+    we.set_column(0, 0, 36)
+    we.set_column(1, 2, 28)
+    for r, f in enumerate(files, start=1):
+        c = per.get(f.path, Counter())
+        we.write_row(r, 0, [f.path, f.cover.get("企业名称", ""), f.cover.get("统一社会信用代码", ""), f.counts["error"],
+                            f.counts["warning"], f.counts["info"], *[sum(v for (s, fam), v in c.items() if fam == k) for k in fams]])
+
+    # 图表 ------------------------------------------------------------------------------------------
+    wc = wb.add_worksheet("图表")
+    wc.write_string(0, 0, "资产负债率与预警线（来自“总览”）；各规则问题数（来自“按规则统计”）")
+    if debt_col is not None and n_files:
+        ch = wb.add_chart({"type": "column"})
+        ch.add_series({"name": "资产负债率", "categories": ["总览", 1, 1, n_files, 1], "values": ["总览", 1, debt_col, n_files, debt_col],
+                       "fill": {"color": "#5B9BD5"}, "gap": 20})
+        line = wb.add_chart({"type": "line"})
+        line.add_series({"name": "预警线", "categories": ["总览", 1, 1, n_files, 1], "values": ["总览", 1, line_col, n_files, line_col],
+                         "line": {"color": "#C00000", "width": 2, "dash_type": "dash"}, "marker": {"type": "none"}})
+        ch.combine(line)
+        ch.set_title({"name": "各企业资产负债率与预警线"})
+        ch.set_y_axis({"num_format": "0%", "name": "资产负债率"})
+        ch.set_x_axis({"name": "企业", "num_font": {"rotation": -45}})
+        ch.set_legend({"position": "bottom"})
+        ch.set_size({"width": 960, "height": 400})
+        wc.insert_chart(2, 0, ch)
+    if n_rules:
+        top = min(n_rules, 25)
+        bar = wb.add_chart({"type": "bar"})
+        bar.add_series({"name": "问题数", "categories": ["按规则统计", 1, 0, top, 0], "values": ["按规则统计", 1, 3, top, 3],
+                        "fill": {"color": "#C00000"}})
+        bar.set_title({"name": f"各规则问题数（前 {top} 条）"})
+        bar.set_y_axis({"reverse": True})
+        bar.set_legend({"none": True})
+        bar.set_size({"width": 960, "height": max(300, 22 * top + 80)})
+        wc.insert_chart(24, 0, bar)
+    wb.close()
+    return out
