@@ -9,7 +9,7 @@ import sys
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="生成标准报表模板", description="生成标准报表模板（封面、四张报表、补充资料、主要指标）。")
     p.add_argument("-o", "--output", required=True, metavar="PATH", help="输出的 .xlsx 文件，如 报表.xlsx")
-    p.add_argument("--kind", choices=["return"], default="return", help="模板种类：return 标准报表（默认）")
+    p.add_argument("--kind", choices=["return", "plan"], default="return", help="模板种类：return 标准报表（默认）；plan 计划表")
     p.set_defaults(func=run_template)
     f = sub.add_parser(
         "fill",
@@ -23,7 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from ..template import write_template
+    if args.kind == "plan":
+        from ..plans import write_plan_template as write_template
+    else:
+        from ..template import write_template
 
     out = write_template(args.output)
     print(f"已生成模板 {out}", file=sys.stderr)

@@ -1,0 +1,43 @@
+"""Plans and targets of the seed documents: loading, judging returns and the region's 汇总, plan tables."""
+
+from __future__ import annotations
+
+from ..submission import Submission
+from .choose import plans_for, shipped_plans
+from .judge import judge_return
+from .loader import load_plan, load_plans
+from .model import Plan, Target
+from .region import RegionSummary, judge_returns, region_findings, summary_submission
+from .sheet import write_plan_template, write_summary_sheet
+from .tablecheck import check_plan_table
+
+
+def targets_for(cover: dict) -> list[dict]:
+    """The targets that bind one enterprise with this cover (for 主要指标's 目标值 / 完成情况), with sources."""
+    from ..cover import period_year
+
+    year = period_year(str(cover.get("报告期", "")))
+    out = []
+    for plan in plans_for(cover):
+        for t in plan.targets:
+            if "企业" not in t.applies_to or t.kind == "task":
+                continue
+            if t.kind in ("level", "on_track") and t.year != year:
+                continue
+            if t.kind == "path" and year not in t.values:
+                continue
+            out.append({"id": t.id, "plan": plan.id, "indicator": t.indicator, "kind": t.kind, "op": t.op,
+                        "value": t.values.get(year) if t.kind == "path" else t.value, "unit": t.unit,
+                        "target": t.describe(year), "level": "提示性", "source": t.source, "seed": t.seed, "quote": t.quote})
+    return out
+
+
+def attainment(sub: Submission) -> list[dict]:
+    """targets_for(sub.cover) with 完成情况 for this return: 达成 / 未达成 (the missed ones are findings)."""
+    missed = {f.rule.removeprefix("PLAN-") for plan in plans_for(sub.cover) for f in judge_return(sub, plan)}
+    return [dict(t, 完成情况="未达成" if t["id"] in missed else "达成或无法判断") for t in targets_for(sub.cover)]
+
+
+__all__ = ["Plan", "RegionSummary", "Target", "attainment", "check_plan_table", "judge_return", "judge_returns",
+           "load_plan", "load_plans", "plans_for", "region_findings", "shipped_plans", "summary_submission",
+           "targets_for", "write_plan_template", "write_summary_sheet"]
