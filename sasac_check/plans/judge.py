@@ -80,6 +80,13 @@ class Series:
             return None
         return _iv1(self.num(node), self.years.index(year))
 
+    def stated(self, node: expr.Node | None, year: int) -> bool:
+        """Every item the formula reads is filled in (a blank input means not reported, not zero)."""
+        if node is None or year not in self.years:
+            return False
+        sub = self.subs[self.years.index(year)]
+        return all(f"{r.item}[{r.column}]" in sub.values for r in expr.refs(node))
+
     def holds(self, node: expr.Node | None, year: int) -> bool:
         if node is None:
             return True
@@ -94,7 +101,7 @@ def _in_years(t: Target, plan: Plan, y: int) -> bool:
 def judge_target(t: Target, plan: Plan, s: Series, y: int) -> Outcome | None:
     """The outcome of one target in year y, or None where it does not apply or cannot be known."""
     cur = s.at(t.measure, y)
-    if cur is None or t.kind == "task" or t.statement:
+    if cur is None or t.kind == "task" or t.statement or not s.stated(t.measure, y):
         return None
     goal = t.target_value(y)
     if t.kind == "path":

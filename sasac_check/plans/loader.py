@@ -52,7 +52,11 @@ def _schema_problems(f: str, doc: Any) -> list[str]:
     out = []
     for e in sorted(v.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         where = "/".join(map(str, e.absolute_path)) or "（文件顶层）"
-        out.append(f"{f}:{_line(doc, e.absolute_path)}: {where}：{_schema_message(e)}")
+        path = list(e.absolute_path)
+        if e.validator == "additionalProperties" and isinstance(e.instance, dict):
+            extra = [k for k in e.instance if k not in e.schema.get("properties", {})]
+            path, where = path + extra[:1], f"{where}/{extra[0]}" if extra else where
+        out.append(f"{f}:{_line(doc, path)}: {where}：{_schema_message(e)}")
     return out
 
 
@@ -60,7 +64,7 @@ def _schema_message(e: jsonschema.ValidationError) -> str:
     if e.validator == "required":
         return f"缺少字段 {e.message.split(' is a required')[0]}"
     if e.validator == "additionalProperties":
-        return f"未知字段（{e.message}）"
+        return f"未知字段；可用字段：{'、'.join(e.schema.get('properties', {}))}"
     if e.validator == "enum":
         return f"取值应为 {'、'.join(map(str, e.validator_value))} 之一（得到 {e.instance!r}）"
     if e.validator == "type":
