@@ -31,6 +31,7 @@ class BatchOptions:
     max_mb: float = DEFAULT_MAX_MB
     chunk: int | None = None
     progress: bool | None = None  # None: on a terminal, not in CI
+    gx_dir: str | None = None  # also run the Great Expectations suite over the batch
 
 
 @dataclass
@@ -42,6 +43,7 @@ class BatchResult:
     seconds: float
     indicator_units: dict[str, str] = field(default_factory=dict)
     pairs: int = 0
+    notes: list[str] = field(default_factory=list)  # one-line Chinese notes for stderr (GX, plans)
 
     def exit_code(self, strict: bool = False) -> int:
         return self.result.exit_code(strict)
@@ -104,11 +106,17 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     pairs = cross.match_priors(records, [*priors, *records])
     findings += cross.cross_period(rs, keys, pairs)
     findings += cross.peer_outliers(rs, records)
-    del priors, pairs[:]
+    n_pairs = len(pairs)
+    del priors, pairs
+    notes = []
+    if opts.gx_dir:
+        from .gxhook import run_gx_hook
+
+        notes.append(run_gx_hook(records, keys, rs, opts.gx_dir))
     result = _result(records, findings, opts.strict)
     ids = sorted({r.id for r in rs.rules})
     units = {n: i.unit for n, i in rs.indicators.items()}
-    return BatchResult(result, ids, time.perf_counter() - t0, units)
+    return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes)
 
 
 def _execute(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[ChunkResult]:

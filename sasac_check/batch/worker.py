@@ -84,13 +84,13 @@ def rules_for(paths: tuple[str, ...]):
 
 
 def xp_keys(rs) -> tuple[str, ...]:
-    """Every item[column] a 跨期 rule reads, on either side, plus every statement line."""
+    """Every item[column] a 跨期 rule reads, on either side, plus every statement line and stated indicator."""
     from .. import expr
     from ..catalog import catalog
     from ..table import statement_keys
 
     cat = catalog()
-    keys = set(statement_keys())
+    keys = set(statement_keys()) | {f"{name}[本期值]" for name in rs.indicators}
     for r in rs.rules:
         if not r.needs_prior:
             continue

@@ -7,3 +7,4 @@ from . import check, rules, template
 COMMANDS = [check, template, rules]
 COMMANDS.append(__import__(f"{__name__}.gx", fromlist=["register"]))  # sasac-check gx export / run
 COMMANDS.append(__import__(f"{__name__}.plan", fromlist=["register"]))  # sasac-check plan check / list / validate
+COMMANDS.append(__import__(f"{__name__}.batch", fromlist=["register"]))  # sasac-check batch

@@ -14,3 +14,4 @@ REPORTERS: dict[str, Renderer] = {
     "json": jsonfmt.render,
     "junit": junit.render,
 }
+REPORTERS["github"] = __import__(f"{__name__}.github", fromlist=["render"]).render  # GitHub Actions annotations

@@ -1,0 +1,102 @@
+"""`sasac-check batch`: review many returns (folders, .zip) in parallel into a review workbook, JSON, JUnit, HTML."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+FORMATS = ("text", "json", "junit", "github")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "batch",
+        help="批量审核：文件夹或 .zip 中的全部报表",
+        description="批量审核报表：递归查找文件夹、直接读取 .zip 压缩包，多进程（或 Dask 集群）并行校验，"
+        "并检查重复报送、跨期一致性与同行业异常值。",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="报表文件、文件夹（递归）或 .zip 压缩包")
+    p.add_argument("-o", "--output", metavar="review.xlsx", help="审核工作簿（总览、问题清单、统计、图表）")
+    p.add_argument("--json", metavar="FILE", help="另存 JSON 报告（与 check --format json 相同的格式）")
+    p.add_argument("--junit", metavar="FILE", help="另存 JUnit XML（每份报表 × 每条规则一个测试用例）")
+    p.add_argument("--html", metavar="FILE", help="另存 HTML 报告（单个文件，无需联网，可筛选）")
+    p.add_argument("--format", choices=FORMATS, help="在标准输出打印报告：text、json、junit 或 github（GitHub Actions 注释）")
+    p.add_argument("--prior", action="append", default=[], metavar="PATH", help="上期报表（文件、文件夹或 .zip，可多次使用），启用跨期审核")
+    p.add_argument("--rules", action="append", default=[], metavar="PATH", help="追加规则文件或文件夹（可多次使用）")
+    p.add_argument("--strict", action="store_true", help="提示性问题也视为不通过（退出码 1）")
+    p.add_argument("--workers", type=int, metavar="N", help="本机工作进程数（默认：CPU 核数）")
+    p.add_argument("--cluster", metavar="ADDRESS", help="在 Dask 集群上运行（如 tcp://10.0.0.5:8786）；各节点须能访问输入文件")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="单个文件读取时限（默认 60 秒）")
+    p.add_argument("--max-size", type=float, default=64.0, metavar="MB", help="单个文件大小上限（默认 64 MB）")
+    p.add_argument("--gx", metavar="DIR", help="同时运行 Great Expectations 校验，结果与数据文档存放在 DIR")
+    p.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..batch import BatchOptions, run_batch
+    from ..cli import UsageError
+
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers 必须为正整数")
+    opts = BatchOptions(rules=args.rules, prior=args.prior, workers=args.workers, cluster=args.cluster, strict=args.strict,
+                        timeout=args.timeout, max_mb=args.max_size, progress=False if args.no_progress else None, gx_dir=args.gx)
+    try:
+        br = run_batch(args.paths, opts)
+    except Exception as e:
+        from ..batch.cluster import ClusterUnavailable
+
+        if isinstance(e, ClusterUnavailable):
+            raise UsageError(str(e)) from None
+        raise
+    result = br.result
+    written = []
+    if args.output:
+        from ..batch.review import write_review
+
+        written.append(write_review(args.output, result, br.indicator_units))
+    if args.json:
+        from ..report.jsonfmt import render
+
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(render(result), encoding="utf-8")
+        written.append(Path(args.json))
+    if args.junit:
+        from ..batch.junit import write_junit
+
+        written.append(write_junit(args.junit, result, br.rule_ids, args.strict))
+    if args.html:
+        from ..batch.html import write_html
+
+        written.append(write_html(args.html, result, br.indicator_units))
+    if args.format:
+        _print(args.format, result, br, args.strict)
+    for note in br.notes:
+        print(note, file=sys.stderr)
+    files = result.files
+    bad = sum(1 for f in files if f.status == "failed")
+    unread = sum(1 for f in files if f.status == "unreadable")
+    rate = len(files) / br.seconds if br.seconds else 0.0
+    print(f"共 {len(files)} 份：通过 {len(files) - bad - unread}，未通过 {bad}，无法读取 {unread}；"
+          f"问题 {len(result.findings)} 条；跨期配对 {br.pairs} 对；用时 {br.seconds:.1f} 秒（{rate:.0f} 份/秒）", file=sys.stderr)
+    for w in written:
+        print(f"已写入 {w}", file=sys.stderr)
+    return result.exit_code(args.strict)
+
+
+def _print(fmt: str, result, br, strict: bool) -> None:
+    if fmt == "junit":
+        import tempfile
+
+        from ..batch.junit import write_junit
+
+        with tempfile.TemporaryDirectory() as d:
+            p = write_junit(Path(d) / "junit.xml", result, br.rule_ids, strict)
+            with p.open(encoding="utf-8") as fh:
+                for line in fh:
+                    sys.stdout.write(line)
+        return
+    from ..report import REPORTERS
+
+    sys.stdout.write(REPORTERS[fmt](result))
