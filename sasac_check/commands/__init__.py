@@ -8,3 +8,4 @@ COMMANDS = [check, template, rules]
 COMMANDS.append(__import__(f"{__name__}.gx", fromlist=["register"]))  # sasac-check gx export / run
 COMMANDS.append(__import__(f"{__name__}.plan", fromlist=["register"]))  # sasac-check plan check / list / validate
 COMMANDS.append(__import__(f"{__name__}.batch", fromlist=["register"]))  # sasac-check batch
+COMMANDS.append(__import__(f"{__name__}.addin", fromlist=["register"]))  # sasac-check addin build / install
