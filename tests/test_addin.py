@@ -201,3 +201,24 @@ def test_engine_sees_same_findings_from_values_as_from_file():
     from sasac_check.runner import check_files
 
     assert {f.fingerprint() for f in c.findings} == {f.fingerprint() for f in check_files([MISTAKES], rs).findings}
+
+
+def test_build_keeps_vba_and_writes_valid_ribbons(tmp_path):
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    from sasac_check.addin_build import ENTRIES, install, template_xlam
+
+    made = install(tmp_path)
+    tpl = zipfile.ZipFile(template_xlam())
+    xlams = sorted(p for p in made if p.suffix == ".xlam")
+    assert [p.stem for p in xlams] == sorted(e.module for e in ENTRIES)
+    for p in xlams:
+        z = zipfile.ZipFile(p)
+        assert z.testzip() is None and z.read("xl/vbaProject.bin") == tpl.read("xl/vbaProject.bin")
+        root = ET.fromstring(z.read("customUI/customUI.xml"))
+        tab = root.find(".//{http://schemas.microsoft.com/office/2006/01/customui}tab")
+        assert tab.get("idQ") == "q:SasacCheckTab" and tab.get("label") == "国资校验"
+        shim = (tmp_path / ".sasac_check" / "python" / f"{p.stem}.py").read_text(encoding="utf-8")
+        assert "from sasac_check.addin_entry import main" in shim
+    assert '"PYTHONPATH"' in (tmp_path / ".myaddin" / "myaddin.conf").read_text(encoding="utf-8")
