@@ -18,6 +18,7 @@ PEER_INDICATORS = ("资产负债率", "营业收入利润率", "净资产收益�
                    "国有资本保值增值率")
 PEER_MIN = 8  # fewer peers than this: no outlier test
 PEER_Z = 3.5  # robust z-score (0.6745 × (x − median) / MAD) beyond which a value is an outlier
+PEER_MAD_FLOOR = 0.05  # the spread is at least 5% of |median|: peers that happen to agree closely flag nothing
 XP_CHUNK = 1000
 
 
@@ -124,7 +125,7 @@ def peer_outliers(rs, records: Sequence[FileRecord]) -> list[Finding]:
             if ok.sum() < PEER_MIN:
                 continue
             med = float(np.median(vals[ok]))
-            mad = float(np.median(np.abs(vals[ok] - med)))
+            mad = max(float(np.median(np.abs(vals[ok] - med))), PEER_MAD_FLOOR * abs(med))
             if mad <= 0:
                 continue
             z = 0.6745 * (vals - med) / mad
@@ -138,7 +139,7 @@ def peer_outliers(rs, records: Sequence[FileRecord]) -> list[Finding]:
                     f"{name} {_fmt(vals[i], unit)} 明显{side}同行业（{industry}，{period}，共 {int(ok.sum())} 户）中位数 "
                     f"{_fmt(med, unit)}（稳健 z 值 {z[i]:.1f}，阈值 ±{PEER_Z:g}），请核实或说明",
                     file=r.path, sheet=sheet, cell=cell, item=name, column="本期值",
-                    expected=round(med * (100 if unit == "%" else 1), 4), actual=round(vals[i] * (100 if unit == "%" else 1), 4),
+                    expected=round(float(med) * (100 if unit == "%" else 1), 4), actual=round(float(vals[i]) * (100 if unit == "%" else 1), 4),
                     title="指标明显偏离同行业", source="batch",
                     extra={"family": "批量", "robust_z": round(float(z[i]), 2), "peers": int(ok.sum()), "unit": unit},
                 ))
