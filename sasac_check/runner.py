@@ -96,9 +96,18 @@ def _cell_key(cell: str) -> tuple[int, str]:
 
 
 def check_files(
-    paths: Sequence[str | Path], rs: RuleSet, strict: bool = False, prior: Sequence[str | Path] = ()
+    paths: Sequence[str | Path],
+    rs: RuleSet,
+    strict: bool = False,
+    prior: Sequence[str | Path] = (),
+    plan: str | Path | None = None,
+    use_plans: bool = True,
 ) -> RunResult:
-    """Check each file (and its prior period, where given); an unreadable file is a result, not a crash."""
+    """Check each file (and its prior period, where given); an unreadable file is a result, not a crash.
+
+    Each return is also judged (提示性) on the plan targets that bind one enterprise: the plan chosen by
+    the cover's 监管机构 and 报告期, or `plan`. Region-wide amount targets are judged only in a batch.
+    """
     from .reader import read_workbook
 
     results: list[FileResult] = []
@@ -113,6 +122,8 @@ def check_files(
     findings: list[Finding] = []
     if subs:
         findings, table = check_submissions(rs, subs, priors)
+        if use_plans:
+            findings += plan_findings(rs, subs, plan)
         inds = compute_indicators(rs, table)
         readable = [r for r in results if r.status != "unreadable"]
         for i, (res, sub) in enumerate(zip(readable, subs, strict=True)):
@@ -129,6 +140,17 @@ def check_files(
             res.status = "failed"
     order = {str(p): i for i, p in enumerate(paths)}
     return RunResult(results, sort_findings(findings, order))
+
+
+def plan_findings(rs: RuleSet, subs: Sequence[Submission], plan: str | Path | None = None) -> list[Finding]:
+    """The targets of each return's plan that bind one enterprise and are missed (提示性)."""
+    from .plans import judge_return, plans_for
+
+    out: list[Finding] = []
+    for sub in subs:
+        for p in plans_for(sub.cover, plan_file=plan):
+            out += judge_return(sub, p, rs)
+    return out
 
 
 def _mid(iv: Iv, i: int) -> float | None:

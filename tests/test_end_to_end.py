@@ -193,3 +193,23 @@ def test_cross_period_rules_run_with_prior(tmp_path) -> None:
     assert not {f for f in found if f[0] != "XP-001"}, found  # internally the moved return still adds up
     # Without the prior, the same return passes: 跨期 rules need last period's return.
     assert cli("check", str(cur2)).returncode == 0
+
+
+def test_a_return_is_judged_on_the_targets_of_its_plan(tmp_path) -> None:
+    rows = samples.consistent_values(seed=2, debt_ratio=0.67, 监管机构="益阳市国资委")
+    wb = samples.write_return(rows, tmp_path / "yiyang.xlsx")
+    r = cli("check", str(wb), "--format", "json")
+    assert r.returncode == 0  # plan targets are 提示性 for one enterprise
+    plan = [f for f in json.loads(r.stdout)["findings"] if f["rule"].startswith("PLAN-")]
+    debt = next(f for f in plan if f["rule"] == "PLAN-YY-DEBT-RATIO")
+    assert debt["severity"] == "warning" and debt["sheet"] == "主要指标" and debt["cell"]
+    assert "65%" in debt["message"] and "67.00%" in debt["message"]
+    assert "002_d4d9e407d95b196b.txt" in debt["message"] and debt["source"].startswith("rules/plans/yiyang.yaml:")
+    # No enterprise is blamed for a region-wide amount target.
+    assert not [f for f in plan if f.get("scope") == "汇总"]
+    r = cli("check", str(wb), "--no-plan", "--format", "json")
+    assert not [f for f in json.loads(r.stdout)["findings"] if f["rule"].startswith("PLAN-")]
+    broken = tmp_path / "plan.yaml"
+    broken.write_text("plan:\n  id: x\n  targets: 3\n", encoding="utf-8")
+    r = cli("check", str(wb), "--plan", str(broken))
+    assert r.returncode == 2 and str(broken) in r.stderr

@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="PATH", help="输出到文件（默认标准输出）")
     p.add_argument("--strict", action="store_true", help="提示性问题也视为不通过（退出码 1）")
     p.add_argument("--prior", action="append", default=[], metavar="PATH", help="上期报表（启用跨期审核，可多次使用）")
+    p.add_argument("--plan", metavar="FILE", help="按指定计划文件对标（默认按封面的监管机构和报告期选择 rules/plans/ 中的计划）")
+    p.add_argument("--no-plan", action="store_true", help="不对标计划目标")
     p.add_argument("--annotate", metavar="OUT.xlsx", help="另存一份标注了问题的副本（原文件不变）")
     p.set_defaults(func=run)
 
@@ -30,7 +32,11 @@ def run(args: argparse.Namespace) -> int:
     from ..runner import check_files
 
     rs = load_rules(args.rules)  # rule-file mistakes surface before any workbook is read
-    result = check_files(args.files, rs, strict=args.strict, prior=args.prior)
+    if args.plan:
+        from ..plans import load_plan
+
+        load_plan(args.plan)  # a broken plan file exits 2 before any workbook is read
+    result = check_files(args.files, rs, strict=args.strict, prior=args.prior, plan=args.plan, use_plans=not args.no_plan)
     if args.format == "junit":
         from ..report.junit import render as junit
 
