@@ -220,11 +220,12 @@ class Checked:
 def check_grids(grids: dict[str, Grid], rs: RuleSet, file: str = "") -> Checked:
     """Read and check a workbook's values (the add-in's own sheets left out)."""
     from .reader import read_grids
-    from .runner import check_submissions, compute_indicators, sort_findings
+    from .runner import check_submissions, compute_indicators, plan_findings, sort_findings
 
     data = {n: g for n, g in grids.items() if n not in (RESULTS_SHEET, MARKS_SHEET)}
     sub = read_grids(data, file, indicators=rs.indicators)
     findings, table = check_submissions(rs, [sub])
+    findings += plan_findings(rs, [sub])
     inds = compute_indicators(rs, table)
     values = {n: (None if not np.isfinite(v := float(iv.mid[0])) else v) for n, iv in inds.items()}
     return Checked(sub, sort_findings(findings), values)
@@ -256,6 +257,35 @@ def indicator_formulas(c: Checked, rs: RuleSet) -> tuple[dict[str, tuple[str, st
     return out, skipped
 
 
+def target_cells(grid: Grid, value_cell: str) -> tuple[str, str] | None:
+    """The 目标值 and 完成情况 cells on the row of an indicator's 本期值 cell (found by the header row)."""
+    row, _ = split_cell(value_cell)
+    for r in grid[: row - 1]:
+        texts = [_text(v) for v in r]
+        if "目标值" in texts and "完成情况" in texts:
+            return f"{col_letter(texts.index('目标值') + 1)}{row}", f"{col_letter(texts.index('完成情况') + 1)}{row}"
+    return None
+
+
+def plan_targets(c: Checked, rs: RuleSet) -> dict[str, tuple[str, str]]:
+    """Indicator → (目标值 text, 完成情况) from the plan that binds this return (None when no plan applies)."""
+    try:
+        from .plans import attainment
+        from .plans.names import indicator_name
+    except ImportError:  # pragma: no cover - plans ship with the package
+        return {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for t in attainment(c.sub):
+        name = indicator_name(t["indicator"], rs)
+        if name is None:
+            continue
+        state = "无法判断" if c.indicators.get(name) is None else ("未达成" if t["完成情况"] == "未达成" else "达成")
+        out.setdefault(name, []).append((f"{t['target']}（{t['plan']}）", state))
+    return {
+        n: ("；".join(t for t, _ in v), "未达成" if any(s == "未达成" for _, s in v) else v[0][1]) for n, v in out.items()
+    }
+
+
 def plan_check(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks: bool = True, formulas: bool = True,
                findings: Sequence[Finding] | None = None) -> Plan:
     """校验 (marks and formulas), or 写入指标 alone (marks=False): the actions, from values only."""
@@ -284,6 +314,18 @@ def plan_check(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks: bo
             acts.append(SetNumberFormat(sheet, cell, number_format(ind.unit, ind.precision)))
             plan.formulas[name] = f
             written.add((sheet, cell))
+        # 目标值 and 完成情况 beside each indicator a plan sets a target for.
+        for name, (target, state) in plan_targets(c, rs).items():
+            where = c.sub.cells.get(key(name, catalog().indicator_value_column))
+            cells = target_cells(grid_of.get(where[0], []), where[1]) if where else None
+            if not cells:
+                continue
+            for cell, value in zip(cells, (target, state), strict=True):
+                r, col = split_cell(cell)
+                g = grid_of.get(where[0], [])
+                prev = g[r - 1][col - 1] if r - 1 < len(g) and col - 1 < len(g[r - 1]) else ""
+                records.setdefault((where[0], cell, FORMULA), Record(where[0], cell, FORMULA, "" if prev is None else prev))
+                acts.append(SetValues(where[0], cell, ((value,),)))
 
     # Indicator checks whose cell now holds the live formula are settled by writing it.
     corrected = [f for f in c.findings if f.rule.startswith("IND-") and (f.sheet, f.cell) in written]
