@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 import zipfile
@@ -96,7 +97,7 @@ class SheetLayout:
     label_col: int
     columns: dict[str, int]  # canonical column -> column index
     rows: dict[str, int]  # canonical item (or indicator, or cover field) -> row index
-    unknown: list[tuple[int, str]] = field(default_factory=list)  # (row, label) with values but no item
+    unknown: list[tuple[int, str]] = field(default_factory=list)  # (row, label) of a label that is no item
     duplicates: list[tuple[int, str]] = field(default_factory=list)
     foreign: list[tuple[int, str, str]] = field(default_factory=list)  # (row, label, item of another sheet)
 
@@ -160,17 +161,53 @@ def layout_statement(grid: Grid, sheet: SheetDef, name: str, cat: Catalog | None
             continue
         item = _resolve_label(label.strip())
         if item is None:
-            if _has_values(grid, r, columns):
-                lay.unknown.append((r, label.strip()))
+            lay.unknown.append((r, label.strip()))  # reported only where the row holds values
             continue
         if cat.item(item).sheet != sheet.name:
-            if _has_values(grid, r, columns):
-                lay.foreign.append((r, label.strip(), item))
+            lay.foreign.append((r, label.strip(), item))
             continue
         if item in lay.rows:
             lay.duplicates.append((r, item))
             continue
         lay.rows[item] = r
+    return lay
+
+
+_LAYOUT_CACHE: dict[tuple, SheetLayout | None] = {}
+_VALUE_CELLS: dict[int, tuple[SheetLayout, list[tuple[str, str, str, tuple[str, str], int, int, bool]]]] = {}
+
+
+def _value_cells(lay: SheetLayout) -> list[tuple[str, str, str, tuple[str, str], int, int, bool]]:
+    """(item, column, key, (sheet, "C9"), row, col, is_count) of every value cell of a layout, computed once."""
+    got = _VALUE_CELLS.get(id(lay))
+    if got is not None and got[0] is lay:
+        return got[1]
+    cat = catalog()
+    out = [
+        (item, col, key(item, col), (lay.name, coord(r, c)), r, c, cat.item(item).kind == "count")
+        for item, r in lay.rows.items()
+        for col, c in lay.columns.items()
+    ]
+    if len(_VALUE_CELLS) > 512:
+        _VALUE_CELLS.clear()
+    _VALUE_CELLS[id(lay)] = (lay, out)
+    return out
+
+
+def _cached_statement_layout(grid: Grid, sheet: SheetDef, name: str, cat: Catalog) -> SheetLayout | None:
+    """layout_statement, reused for a sheet whose text cells are those of one seen before.
+
+    A batch of returns made from one template shares a layout; its text cells (labels, headers) decide it
+    entirely, so the key is their positions and contents. Numbers typed as text change the key: a miss, not
+    a wrong layout.
+    """
+    sig = (sheet.name, name, hash(tuple([(r, c, v) for r, row in enumerate(grid) for c, v in enumerate(row) if type(v) is str])))
+    if sig in _LAYOUT_CACHE:
+        return _LAYOUT_CACHE[sig]
+    lay = layout_statement(grid, sheet, name, cat)
+    if len(_LAYOUT_CACHE) > 256:
+        _LAYOUT_CACHE.clear()
+    _LAYOUT_CACHE[sig] = lay
     return lay
 
 
@@ -259,7 +296,7 @@ class WorkbookLayout:
             if actual is None:
                 missing.append(sd.name)
                 continue
-            lay = layout_statement(grid_of(actual), sd, actual, cat)
+            lay = _cached_statement_layout(grid_of(actual), sd, actual, cat)
             if lay is None:
                 missing.append(sd.name)
                 continue
@@ -370,38 +407,43 @@ def _unescape(s: str) -> str:
 # --- opening --------------------------------------------------------------------------------------
 
 
-def _sniff(path: Path, file: str) -> bytes:
+def _load(path: Path, file: str) -> bytes:
+    """The file's bytes (read once: calamine and the formula scan share them)."""
     try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
+        return path.read_bytes()
     except FileNotFoundError:
         raise UnreadableWorkbook(file, "文件不存在") from None
+    except IsADirectoryError:
+        raise UnreadableWorkbook(file, "这是一个文件夹，不是工作簿") from None
     except OSError as e:
         raise UnreadableWorkbook(file, f"无法打开文件：{e.strerror or e}") from None
-    if not head:
+
+
+def _sniff(data: bytes, file: str) -> bool:
+    """Refuse what is no xlsx with a reason; True for an OLE (encrypted or .xls) container."""
+    if not data:
         raise UnreadableWorkbook(file, "文件为空（0 字节），不是有效的 Excel 工作簿")
-    if head.startswith(OLE_MAGIC):
-        data = path.read_bytes()
+    if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data:
             raise UnreadableWorkbook(file, "文件已加密（受密码保护），无法读取：请取消密码后另存为 .xlsx 再校验")
-        return head
-    if not head.startswith(ZIP_MAGIC):
+        return True
+    if not data.startswith(ZIP_MAGIC):
         raise UnreadableWorkbook(file, "不是有效的 Excel 工作簿（xlsx）文件：请在 Excel/WPS 中另存为 .xlsx 后再校验")
-    return head
+    return False
 
 
 class _Source:
-    """Cell values of one workbook: calamine first, openpyxl when calamine cannot read the file."""
+    """Cell values of one workbook's bytes: calamine first, openpyxl when calamine cannot read them."""
 
-    def __init__(self, path: Path, file: str, ole: bool) -> None:
-        self.path, self.file = path, file
+    def __init__(self, data: bytes, file: str, ole: bool) -> None:
+        self.data, self.file = data, file
         self._grids: dict[str, Grid] = {}
         self.uncached: dict[str, set[str]] = {}
         self._cwb = self._owb = None
         try:
             from python_calamine import CalamineWorkbook
 
-            self._cwb = CalamineWorkbook.from_path(str(path))
+            self._cwb = CalamineWorkbook.from_filelike(io.BytesIO(data))
             self.names: list[str] = list(self._cwb.sheet_names)
         except Exception as e:  # calamine refuses: try openpyxl, else explain
             if ole:
@@ -414,14 +456,14 @@ class _Source:
         import openpyxl
 
         try:
-            self._owb = openpyxl.load_workbook(self.path, data_only=True, read_only=True)
+            self._owb = openpyxl.load_workbook(io.BytesIO(self.data), data_only=True, read_only=True)
         except Exception:
             raise UnreadableWorkbook(self.file, f"不是有效的 Excel 工作簿（xlsx）文件，或文件已损坏（{type(first).__name__}）") from None
         self.names = list(self._owb.sheetnames)
 
     def _scan_formulas(self) -> None:
         try:
-            with zipfile.ZipFile(self.path) as zf:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
                 self.uncached = uncached_cells(zf)
         except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
             self.uncached = {}
@@ -514,9 +556,13 @@ class _Reader:
                 self.find("READ-MISSING-COLUMN", "error", f"“{sd.name}”缺少列“{col}”：表头应为 项目 | 行次 | {' | '.join(sd.columns)}",
                           lay.name, coord(lay.header_row, lay.label_col), column=col)
         for r, label in lay.unknown:
+            if not _has_values(grid, r, lay.columns):
+                continue
             self.find("READ-UNKNOWN-ITEM", "info", f"“{sd.name}”中的行“{label}”不是标准报表项目，已忽略",
                       lay.name, coord(r, lay.label_col), actual=label)
         for r, label, item in lay.foreign:
+            if not _has_values(grid, r, lay.columns):
+                continue
             other = self.cat.item(item).sheet
             self.find("READ-UNKNOWN-ITEM", "info", f"行“{label}”是“{other}”的项目，不应出现在“{sd.name}”中，已忽略",
                       lay.name, coord(r, lay.label_col), item, actual=label)
@@ -524,13 +570,24 @@ class _Reader:
             first = coord(lay.rows[item], lay.label_col)
             self.find("READ-DUPLICATE-ITEM", "warning", f"项目“{item}”在“{sd.name}”中出现两次（另见 {first}），已按第一次读取",
                       lay.name, coord(r, lay.label_col), item)
-        for item, r in lay.rows.items():
-            idef = self.cat.item(item)
-            count = idef.kind == "count"
-            scale = 1.0 if count else self.sub.scale
-            default_w = 0.5 if count else 0.005 * scale
-            for col, c in lay.columns.items():
-                self.read_value(grid, lay.name, r, c, item, col, scale, default_w)
+        sub, sheet = self.sub, lay.name
+        values, widths, cells = sub.values, sub.widths, sub.cells
+        amount_scale = sub.scale
+        amount_w = 0.005 * amount_scale
+        for item, col, k, pos, r, c, count in _value_cells(lay):
+            # The common case inline (a number typed as a number); everything else through read_value.
+            row = grid[r] if r < len(grid) else ()
+            raw = row[c] if c < len(row) else None
+            if type(raw) is float or type(raw) is int:
+                cells[k] = pos
+                if count:
+                    values[k], widths[k] = float(raw), 0.5
+                else:
+                    values[k] = round(raw * amount_scale, 4) if amount_scale > 1 else float(raw)
+                    widths[k] = amount_w
+                continue
+            scale = 1.0 if count else amount_scale
+            self.read_value(grid, sheet, r, c, item, col, scale, 0.5 if count else amount_w)
 
     def read_value(self, grid: Grid, sheet: str, r: int, c: int, item: str, col: str, scale: float,
                    default_w: float, percent: bool = False) -> None:
@@ -597,9 +654,12 @@ def _text(v: Any) -> str:
 def read_workbook(path: str | Path, *, indicators: dict | None = None) -> Submission:
     """Read one return into a Submission; UnreadableWorkbook (with a Chinese reason) when it cannot be read."""
     file = str(path)
-    p = Path(path)
-    head = _sniff(p, file)
-    src = _Source(p, file, ole=head.startswith(OLE_MAGIC))
+    return read_bytes(_load(Path(path), file), file, indicators=indicators)
+
+
+def read_bytes(data: bytes, file: str, *, indicators: dict | None = None) -> Submission:
+    """One return from its bytes (e.g. a .zip member); the same reasons as read_workbook when unreadable."""
+    src = _Source(data, file, ole=_sniff(data, file))
     return _Reader(file, src, _indicators() if indicators is None else indicators).run()
 
 
