@@ -201,10 +201,32 @@ def _cached_statement_layout(grid: Grid, sheet: SheetDef, name: str, cat: Catalo
     entirely, so the key is their positions and contents. Numbers typed as text change the key: a miss, not
     a wrong layout.
     """
-    sig = (sheet.name, name, hash(tuple([(r, c, v) for r, row in enumerate(grid) for c, v in enumerate(row) if type(v) is str])))
+    sig = (sheet.name, name, _text_signature(grid))
     if sig in _LAYOUT_CACHE:
         return _LAYOUT_CACHE[sig]
     lay = layout_statement(grid, sheet, name, cat)
+    if len(_LAYOUT_CACHE) > 256:
+        _LAYOUT_CACHE.clear()
+    _LAYOUT_CACHE[sig] = lay
+    return lay
+
+
+def _text_signature(grid: Grid) -> int:
+    return hash(tuple([(r, c, v) for r, row in enumerate(grid) for c, v in enumerate(row) if type(v) is str]))
+
+
+_LOOKUPS: dict[int, tuple[dict, object]] = {}
+
+
+def _cached_indicator_layout(grid: Grid, name: str, indicators: dict, columns: Sequence[str]) -> SheetLayout | None:
+    """layout_labels of 主要指标, reused while its text cells stay those of a sheet seen before."""
+    sig = ("主要指标", name, id(indicators), _text_signature(grid))
+    if sig in _LAYOUT_CACHE:
+        return _LAYOUT_CACHE[sig]
+    got = _LOOKUPS.get(id(indicators))
+    if got is None or got[0] is not indicators:
+        got = _LOOKUPS[id(indicators)] = (indicators, indicator_lookup(indicators))
+    lay = layout_labels(grid, name, got[1], columns)
     if len(_LAYOUT_CACHE) > 256:
         _LAYOUT_CACHE.clear()
     _LAYOUT_CACHE[sig] = lay
@@ -312,7 +334,7 @@ class WorkbookLayout:
             sheets[cat.cover_sheet] = actual  # type: ignore[assignment]
         actual = locate_sheet(names, cat.indicator_sheet)
         if actual is not None:
-            ind = layout_labels(grid_of(actual), actual, indicator_lookup(indicators), cat.indicator_columns)
+            ind = _cached_indicator_layout(grid_of(actual), actual, indicators, cat.indicator_columns)
         if ind is None:
             missing.append(cat.indicator_sheet)
         else:
@@ -583,7 +605,7 @@ class _Reader:
                 if count:
                     values[k], widths[k] = float(raw), 0.5
                 else:
-                    values[k] = round(raw * amount_scale, 4) if amount_scale > 1 else float(raw)
+                    values[k] = raw * amount_scale  # float noise (1234.56 × 10000) is far inside the half-width
                     widths[k] = amount_w
                 continue
             scale = 1.0 if count else amount_scale

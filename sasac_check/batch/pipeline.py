@@ -15,7 +15,7 @@ from ..model import Finding
 from ..runner import FileResult, RunResult, sort_findings
 from . import cross
 from .inputs import DEFAULT_MAX_MB, Task, discover
-from .worker import ChunkResult, FileRecord, Job, rules_for
+from .worker import ChunkResult, FileRecord, Job, rules_for, warm
 
 MAX_CHUNK = 400
 
@@ -75,6 +75,7 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     opts = opts or BatchOptions()
     t0 = time.perf_counter()
     rs, keys = rules_for(tuple(map(str, opts.rules)))
+    warm()
     tasks = discover(list(paths), opts.max_mb)
     prior_tasks = [Task(len(tasks) + t.index, t.name, t.path, t.member, t.size, t.error)
                    for t in discover(list(opts.prior), opts.max_mb)] if opts.prior else []

@@ -83,6 +83,20 @@ def rules_for(paths: tuple[str, ...]):
     return got
 
 
+def warm() -> None:
+    """Import and build, once in the parent, what every worker needs, so forked workers start ready.
+
+    Without it each worker pays ≈1.5 s (pandas, pandera, the schemas, calamine) before its first return.
+    """
+    from ..reader import _indicators
+    from ..runner import check_submissions  # noqa: F401 - imported for its side effect: modules loaded
+    from ..schemas import sheet_schemas
+
+    sheet_schemas()
+    _indicators()
+    import python_calamine  # noqa: F401
+
+
 def xp_keys(rs) -> tuple[str, ...]:
     """Every item[column] a 跨期 rule reads, on either side, plus every statement line and stated indicator."""
     from .. import expr
