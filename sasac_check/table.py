@@ -60,18 +60,22 @@ class SubmissionTable:
         cls, subs: Sequence[Submission], priors: Sequence[Submission | None] | None = None
     ) -> SubmissionTable:
         n = len(subs)
-        keys: set[str] = set(catalog().keys())
+        extra: set[str] = set()
         for s in subs:
-            keys.update(s.values)
-            keys.update(s.unknown)
-        values: dict[str, np.ndarray] = {}
-        widths: dict[str, np.ndarray] = {}
+            extra.update(s.values)
+            extra.update(s.unknown)
+        base = catalog().keys()
+        keys = base + sorted(extra.difference(base))
+        nan = np.nan
+        # Row by row into one matrix (list comprehensions beat per-key generators), then column views.
+        vmat = np.array([[v.get(k, nan) for k in keys] for v in (s.values for s in subs)], dtype=float).reshape(n, len(keys))
+        wmat = np.array([[w.get(k, 0.0) for k in keys] for w in (s.widths for s in subs)], dtype=float).reshape(n, len(keys))
+        values = {k: vmat[:, j] for j, k in enumerate(keys)}
+        widths = {k: wmat[:, j] for j, k in enumerate(keys)}
         unknown: dict[str, np.ndarray] = {}
-        for k in keys:
-            values[k] = np.fromiter((s.values.get(k, np.nan) for s in subs), float, n)
-            widths[k] = np.fromiter((s.widths.get(k, 0.0) for s in subs), float, n)
-            if any(k in s.unknown for s in subs):
-                unknown[k] = np.fromiter((k in s.unknown for s in subs), bool, n)
+        for i, s in enumerate(subs):
+            for k in s.unknown:
+                unknown.setdefault(k, np.zeros(n, dtype=bool))[i] = True
         fields = {f.name for f in catalog().cover_fields}
         for s in subs:
             fields.update(s.cover)

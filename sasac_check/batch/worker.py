@@ -184,12 +184,13 @@ def _num(x: float) -> float | None:
 
 
 def _xp(sub: Submission, keys: tuple[str, ...]) -> XPData:
-    vals, wids, unk = sub.values, sub.widths, sub.unknown
+    vals, wids, unk, cells = sub.values, sub.widths, sub.unknown, sub.cells
+    nan = math.nan
     return XPData(
-        np.fromiter((vals.get(k, math.nan) for k in keys), float, len(keys)),
-        np.fromiter((wids.get(k, 0.0) for k in keys), float, len(keys)),
-        np.fromiter((k in unk for k in keys), bool, len(keys)),
-        tuple(sub.cells.get(k) for k in keys),
+        np.array([vals.get(k, nan) for k in keys], dtype=float),
+        np.array([wids.get(k, 0.0) for k in keys], dtype=float),
+        np.array([k in unk for k in keys], dtype=bool) if unk else np.zeros(len(keys), dtype=bool),
+        tuple([cells.get(k) for k in keys]),
         sub.scale,
     )
 
@@ -200,7 +201,7 @@ def _record(task: Task, sub: Submission, keys, inds: dict, row: int, prior: bool
         c = sub.cells.get(f"{name}[本期值]")
         if c:
             cells[name] = c
-    values = {n: _num(float(iv.mid[row])) for n, iv in inds.items()}
+    values = {n: _num(float(mid[row])) for n, mid in inds.items()}
     return FileRecord(task.index, task.name, "ok", cover=dict(sub.cover), indicators=values, cells=cells,
                       xp=_xp(sub, keys), prior=prior)
 
@@ -209,7 +210,8 @@ def _check(rs, subs: list[Submission]) -> tuple[list[Finding], dict]:
     from ..runner import check_submissions, compute_indicators
 
     findings, table = check_submissions(rs, subs)
-    return findings, compute_indicators(rs, table)
+    # Midpoints once per chunk: each record reads one row of them.
+    return findings, {n: iv.mid for n, iv in compute_indicators(rs, table).items()}
 
 
 def process_chunk(job: Job) -> ChunkResult:
