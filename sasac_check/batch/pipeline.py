@@ -44,6 +44,7 @@ class BatchResult:
     indicator_units: dict[str, str] = field(default_factory=dict)
     pairs: int = 0
     notes: list[str] = field(default_factory=list)  # one-line Chinese notes for stderr (GX, plans)
+    regions: list = field(default_factory=list)  # plans.region.RegionSummary of each 监管机构 with a plan
 
     def exit_code(self, strict: bool = False) -> int:
         return self.result.exit_code(strict)
@@ -107,6 +108,10 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     pairs = cross.match_priors(records, [*priors, *records])
     findings += cross.cross_period(rs, keys, pairs)
     findings += cross.peer_outliers(rs, records)
+    from .regions import region_findings
+
+    found, regions = region_findings(rs, records, keys)
+    findings += found
     n_pairs = len(pairs)
     del priors, pairs
     notes = []
@@ -117,7 +122,7 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     result = _result(records, findings, opts.strict)
     ids = sorted({r.id for r in rs.rules})
     units = {n: i.unit for n, i in rs.indicators.items()}
-    return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes)
+    return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes, regions)
 
 
 def _execute(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[ChunkResult]:

@@ -34,7 +34,7 @@ def family_of(rule: str, extra: dict) -> str:
     return "其他"
 
 
-def write_review(path: str | Path, result: RunResult, units: dict[str, str] | None = None) -> Path:
+def write_review(path: str | Path, result: RunResult, units: dict[str, str] | None = None, regions: list | None = None) -> Path:
     """Write the review workbook; every number comes from `result` (the same data as the JSON)."""
     import xlsxwriter
 
@@ -185,5 +185,23 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
         bar.set_legend({"none": True})
         bar.set_size({"width": 960, "height": max(300, 22 * top + 80)})
         wc.insert_chart(24, 0, bar)
+    # 汇总: each 监管机构 with a plan, in the plan-table layout (指标 | 单位 | <year> … | 年均增速) -----------
+    for rsum in regions or []:
+        from ..plans.sheet import summary_rows
+
+        header, rows, note = summary_rows(rsum)
+        wsum = wb.add_worksheet(f"汇总-{rsum.supervisor}"[:31])
+        wsum.write_row(0, 0, header, f_head)
+        wsum.set_column(0, 0, 18)
+        wsum.set_column(2, len(header) - 1, 12)
+        for r, row in enumerate(rows, 1):
+            wsum.write_row(r, 0, row[:2])
+            for c, v in enumerate(row[2:], 2):
+                is_pct = row[1] == "%" or (header[c] == "年均增速")
+                if v is None:
+                    wsum.write_string(r, c, "-" if header[c] != "年均增速" else "")
+                else:
+                    wsum.write_number(r, c, v, f_pct if is_pct else f_num)
+        wsum.write_string(len(rows) + 2, 0, note)
     wb.close()
     return out

@@ -101,10 +101,9 @@ def xp_keys(rs) -> tuple[str, ...]:
     """Every item[column] a 跨期 rule reads, on either side, plus every statement line and stated indicator."""
     from .. import expr
     from ..catalog import catalog
-    from ..table import statement_keys
 
     cat = catalog()
-    keys = set(statement_keys()) | {f"{name}[本期值]" for name in rs.indicators}
+    keys = set(cat.keys()) | {f"{name}[本期值]" for name in rs.indicators}
     for r in rs.rules:
         if not r.needs_prior:
             continue
@@ -207,9 +206,10 @@ def _record(task: Task, sub: Submission, keys, inds: dict, row: int, prior: bool
 
 
 def _check(rs, subs: list[Submission]) -> tuple[list[Finding], dict]:
-    from ..runner import check_submissions, compute_indicators
+    from ..runner import check_submissions, compute_indicators, plan_findings
 
     findings, table = check_submissions(rs, subs)
+    findings += plan_findings(rs, subs)  # as `check` does: targets binding one enterprise, 提示性
     # Midpoints once per chunk: each record reads one row of them.
     return findings, {n: iv.mid for n, iv in compute_indicators(rs, table).items()}
 

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         from ..batch.review import write_review
 
-        written.append(write_review(args.output, result, br.indicator_units))
+        written.append(write_review(args.output, result, br.indicator_units, br.regions))
     if args.json:
         from ..report.jsonfmt import render
 

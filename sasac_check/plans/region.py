@@ -76,31 +76,49 @@ def region_findings(
         for y, subs in sorted(by_year.items()):
             rsum.periods[y] = summary_submission(subs)
             rsum.members[y] = [s.file for s in subs]
-        years = sorted(rsum.periods)
-        table = SubmissionTable.from_submissions([rsum.periods[y] for y in years])
-        inds = compute_indicators(rs, table)
-        for i, y in enumerate(years):
-            rsum.indicators[y] = {n: float(iv.mid[i]) for n, iv in inds.items()}
-        seen: set[str] = set()
-        for y in years:
-            for plan in plans_for(rsum.periods[y].cover, plans):
-                if plan.id in seen:
-                    continue
-                seen.add(plan.id)
-                rsum.plans.append(plan.id)
-                in_plan = {x: rsum.periods[x] for x in years}
-                for o in judge_series(plan, in_plan, "汇总"):
-                    if o.missed:
-                        sub = rsum.periods[o.year]
-                        who = f"{sup}{sub.cover['报告期']}汇总（{len(rsum.members[o.year])}户）"
-                        findings.append(finding(o, sub, "汇总", who))
-                if per_enterprise:
-                    for x in years:
-                        for s in by_year[x]:
-                            if plan.covers(sup, x):
-                                findings += judge_return(s, plan, rs)
+        findings += judge_summary(rsum, plans, rs)
+        if per_enterprise:
+            for plan in plans_for_summary(rsum, plans):
+                for x, subs in by_year.items():
+                    for s in subs:
+                        if plan.covers(sup, x):
+                            findings += judge_return(s, plan, rs)
         summaries.append(rsum)
     return findings, summaries
+
+
+def plans_for_summary(rsum: RegionSummary, plans: Sequence[Plan] | None = None) -> list[Plan]:
+    """The plans binding this 监管机构 in any year of its 汇总 (each once)."""
+    out: dict[str, Plan] = {}
+    for y in sorted(rsum.periods):
+        for plan in plans_for(rsum.periods[y].cover, plans):
+            out.setdefault(plan.id, plan)
+    return list(out.values())
+
+
+def judge_summary(rsum: RegionSummary, plans: Sequence[Plan] | None = None, rs: RuleSet | None = None) -> list[Finding]:
+    """Compute the 汇总's indicators per year (from the summed amounts) and judge it on its plans.
+
+    Fills `rsum.indicators` and `rsum.plans`; the batch command builds `rsum.periods` from its own records.
+    """
+    rs = rs or load_rules()
+    years = sorted(rsum.periods)
+    if not years:
+        return []
+    table = SubmissionTable.from_submissions([rsum.periods[y] for y in years])
+    inds = compute_indicators(rs, table)
+    mids = {n: iv.mid for n, iv in inds.items()}
+    for i, y in enumerate(years):
+        rsum.indicators[y] = {n: float(m[i]) for n, m in mids.items()}
+    findings: list[Finding] = []
+    for plan in plans_for_summary(rsum, plans):
+        rsum.plans.append(plan.id)
+        for o in judge_series(plan, dict(rsum.periods), "汇总"):
+            if o.missed:
+                sub = rsum.periods[o.year]
+                who = f"{rsum.supervisor}{sub.cover['报告期']}汇总（{len(rsum.members[o.year])}户）"
+                findings.append(finding(o, sub, "汇总", who))
+    return findings
 
 
 def judge_returns(submissions: Sequence[Submission], plans: Sequence[Plan] | None = None) -> list[Finding]:

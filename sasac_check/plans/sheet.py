@@ -38,18 +38,15 @@ def _header(ws: Worksheet, years: Sequence[int], growth: bool = True) -> None:
     ws.freeze_panes = "C2"
 
 
-def write_summary_sheet(wb: Workbook, summary: RegionSummary, title: str | None = None) -> Worksheet:
-    """Add the 汇总 of one 监管机构 as a sheet (amounts in 亿元, ratios as %), values not formulas."""
-    name = (title or f"汇总-{summary.supervisor}")[:31]
-    ws = wb.create_sheet(name)
+def summary_rows(summary: RegionSummary) -> tuple[list[str], list[list], str]:
+    """The 汇总 in the plan-table layout: header, rows (amounts in 亿元, ratios as fractions, None for "-"), note."""
     years = sorted(summary.periods)
     growth = len(years) > 1
-    _header(ws, years, growth)
-    for r, (label, unit, ref) in enumerate(SUMMARY_ROWS, 2):
-        ws.cell(r, 1, label)
-        ws.cell(r, 2, unit)
+    header = ["指标", "单位", *[f"{y}年" for y in years], *(["年均增速"] if growth else [])]
+    rows: list[list] = []
+    for label, unit, ref in SUMMARY_ROWS:
         vals: list[float | None] = []
-        for c, y in enumerate(years, 3):
+        for y in years:
             sub = summary.periods[y]
             if "[" in ref:
                 v = sub.values.get(ref)
@@ -57,18 +54,33 @@ def write_summary_sheet(wb: Workbook, summary: RegionSummary, title: str | None 
             else:
                 v = summary.indicators[y].get(ref)
                 v = None if v is None or v != v else v
-            vals.append(v)
-            cell = ws.cell(r, c, None if v is None else round(v, 6))
-            if v is None:
-                cell.value = "-"
-            cell.number_format = "0.00%" if unit == "%" else "0.00"
-        if growth and unit != "%" and vals[0] and vals[-1] and vals[0] > 0 and vals[-1] > 0:
-            g = (vals[-1] / vals[0]) ** (1 / (years[-1] - years[0])) - 1
-            cell = ws.cell(r, len(years) + 3, round(g, 6))
-            cell.number_format = "0.00%"
-    note = len(SUMMARY_ROWS) + 3
+            vals.append(None if v is None else round(v, 6))
+        row: list = [label, unit, *vals]
+        if growth:
+            g = None
+            if unit != "%" and vals[0] and vals[-1] and vals[0] > 0 and vals[-1] > 0:
+                g = round((vals[-1] / vals[0]) ** (1 / (years[-1] - years[0])) - 1, 6)
+            row.append(g)
+        rows.append(row)
     members = "；".join(f"{y}年 {len(summary.members[y])} 户" for y in years)
-    ws.cell(note, 1, f"说明：{summary.supervisor} 所属企业报表逐项相加（元）后折算为亿元；比率按汇总金额重新计算。{members}。")
+    note = f"说明：{summary.supervisor} 所属企业报表逐项相加（元）后折算为亿元；比率按汇总金额重新计算。{members}。"
+    return header, rows, note
+
+
+def write_summary_sheet(wb: Workbook, summary: RegionSummary, title: str | None = None) -> Worksheet:
+    """Add the 汇总 of one 监管机构 as a sheet (amounts in 亿元, ratios as %), values not formulas."""
+    name = (title or f"汇总-{summary.supervisor}")[:31]
+    ws = wb.create_sheet(name)
+    header, rows, note = summary_rows(summary)
+    years = sorted(summary.periods)
+    _header(ws, years, len(years) > 1)
+    for r, row in enumerate(rows, 2):
+        unit = row[1]
+        for c, v in enumerate(row, 1):
+            cell = ws.cell(r, c, "-" if v is None and c > 2 and c <= len(years) + 2 else v)
+            if c > 2:
+                cell.number_format = "0.00%" if unit == "%" or (c == len(header) and len(years) > 1) else "0.00"
+    ws.cell(len(rows) + 3, 1, note)
     return ws
 
 
