@@ -163,7 +163,7 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
 def load_rules(extra: Iterable[str | Path] = (), *, shipped: bool = True, cat: Catalog | None = None) -> RuleSet:
     """Load the shipped rule files plus `extra`; raise RuleFileError listing every mistake found."""
     cat = cat or catalog()
-    files = (shipped_rule_files() if shipped else []) + expand(extra)
+    files = list({f.resolve(): f for f in (shipped_rule_files() if shipped else []) + expand(extra)}.values())
     problems: list[str] = []
     docs: list[tuple[Path, Any]] = []
     for f in files:

@@ -9,7 +9,12 @@ from .. import expr
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("rules", help="列出全部规则", description="列出内置规则与 --rules 追加的规则。")
+    p = sub.add_parser(
+        "rules",
+        help="列出全部规则",
+        description="列出内置规则与追加的规则；规则文件有误时指出“文件:行号”并以退出码 2 结束（可用于 pre-commit）。",
+    )
+    p.add_argument("files", nargs="*", metavar="FILE", help="追加的规则文件或文件夹（与 --rules 相同）")
     p.add_argument("--rules", action="append", default=[], metavar="PATH", help="追加规则文件或文件夹")
     p.add_argument("--family", help="只列出某一类（表内、表间、跨期、指标、阈值）")
     p.set_defaults(func=run_list)
@@ -22,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_list(args: argparse.Namespace) -> int:
     from ..rulefile import load_rules
 
-    rs = load_rules(args.rules)
+    rs = load_rules([*args.rules, *args.files])
     seen = set()
     for r in rs.rules:
         if r.id in seen or (args.family and r.family != args.family):
