@@ -121,7 +121,9 @@ def _replay(src: Path, out: Path, plan_actions) -> None:
 
 
 def _recalc(paths: list[Path], outdir: Path) -> None:
-    subprocess.run(["soffice", "--headless", "--calc", "--convert-to", "xlsx", "--outdir", str(outdir), *map(str, paths)],
+    # A profile of its own: parallel test workers must not share one LibreOffice instance.
+    profile = f"-env:UserInstallation=file://{outdir.parent}/lo-profile"
+    subprocess.run(["soffice", profile, "--headless", "--calc", "--convert-to", "xlsx", "--outdir", str(outdir), *map(str, paths)],
                    check=True, capture_output=True, timeout=120)
 
 

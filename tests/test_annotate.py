@@ -21,7 +21,7 @@ def test_annotate_copy_opens_in_libreoffice_with_the_marks(tmp_path):
     assert run.returncode == 1, run.stderr  # the sample has 强制性 findings
     assert "Traceback" not in run.stderr and "已写入标注副本" in run.stderr
     assert hashlib.sha256(MISTAKES.read_bytes()).hexdigest() == before
-    conv = subprocess.run(["soffice", "--headless", "--calc", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"),
+    conv = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--calc", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"),
                            str(out)], capture_output=True, text=True, timeout=120)
     assert conv.returncode == 0 and (tmp_path / "lo" / "annotated.xlsx").exists(), conv.stderr
     wb = openpyxl.load_workbook(tmp_path / "lo" / "annotated.xlsx", data_only=True)
