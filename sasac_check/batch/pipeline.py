@@ -17,7 +17,7 @@ from . import cross
 from .inputs import DEFAULT_MAX_MB, Task, discover
 from .worker import ChunkResult, FileRecord, Job, rules_for, warm
 
-MAX_CHUNK = 400
+MAX_CHUNK = 1000  # larger chunks spread the per-chunk cost of schema validation (≈ 0.25 ms per return at 400)
 
 
 @dataclass
@@ -81,7 +81,7 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     prior_tasks = [Task(len(tasks) + t.index, t.name, t.path, t.member, t.size, t.error)
                    for t in discover(list(opts.prior), opts.max_mb)] if opts.prior else []
     workers = opts.workers or default_workers()
-    size = opts.chunk or max(1, min(MAX_CHUNK, math.ceil(len(tasks) / (workers * 4)) or 1))
+    size = opts.chunk or max(1, min(MAX_CHUNK, math.ceil(len(tasks) / (workers * 2)) or 1))
     jobs = [*_chunks(prior_tasks, size, opts, True), *_chunks(tasks, size, opts, False)]
 
     bar = None
