@@ -213,3 +213,14 @@ def test_a_return_is_judged_on_the_targets_of_its_plan(tmp_path) -> None:
     broken.write_text("plan:\n  id: x\n  targets: 3\n", encoding="utf-8")
     r = cli("check", str(wb), "--plan", str(broken))
     assert r.returncode == 2 and str(broken) in r.stderr
+
+
+def test_readme_shows_what_the_main_job_prints() -> None:
+    """The README's quick start promises this output: keep it true."""
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    start = readme.index("■ workbooks/sample-mistakes.xlsx")
+    promised = readme[start : readme.index("\n", readme.index("共检查", start))] + "\n"
+    r = cli("check", "workbooks/sample-mistakes.xlsx", cwd=root)
+    assert r.returncode == 1
+    assert r.stdout == promised
