@@ -175,7 +175,6 @@ def layout_statement(grid: Grid, sheet: SheetDef, name: str, cat: Catalog | None
     return lay
 
 
-_LAYOUT_CACHE: dict[tuple, SheetLayout | None] = {}
 _VALUE_CELLS: dict[int, tuple[SheetLayout, list[tuple[str, str, str, tuple[str, str], int, int, bool]]]] = {}
 
 
@@ -196,43 +195,43 @@ def _value_cells(lay: SheetLayout) -> list[tuple[str, str, str, tuple[str, str],
     return out
 
 
-def _cached_statement_layout(grid: Grid, sheet: SheetDef, name: str, cat: Catalog) -> SheetLayout | None:
-    """layout_statement, reused for a sheet whose text cells are those of one seen before.
+_REUSABLE: dict[tuple, list[tuple[tuple, tuple, SheetLayout]]] = {}
 
-    A batch of returns made from one template shares a layout; its text cells (labels, headers) decide it
-    entirely, so the key is their positions and contents. Numbers typed as text change the key: a miss, not
-    a wrong layout.
+
+def _reuse(kind: tuple, grid: Grid, compute) -> SheetLayout | None:
+    """A layout found before for a sheet with the same label column and header row; else `compute()`.
+
+    Returns made from one template share their layouts, and a layout is decided by the header row and the
+    label column alone (which row holds which item, which column holds which value). Comparing those two
+    against a cached layout is several times cheaper than locating again; any difference (an inserted row,
+    a renamed label, a moved column) is a miss, never a wrong layout.
     """
-    sig = (sheet.name, name, _text_signature(grid))
-    if sig in _LAYOUT_CACHE:
-        return _LAYOUT_CACHE[sig]
-    lay = layout_statement(grid, sheet, name, cat)
-    if len(_LAYOUT_CACHE) > 256:
-        _LAYOUT_CACHE.clear()
-    _LAYOUT_CACHE[sig] = lay
+    bucket = _REUSABLE.setdefault((*kind, len(grid)), [])
+    for labels, header, lay in bucket:
+        lc = lay.label_col
+        if tuple(grid[lay.header_row]) == header and tuple([row[lc] if lc < len(row) else None for row in grid]) == labels:
+            return lay
+    lay = compute()
+    if lay is not None and lay.header_row >= 0 and len(bucket) < 8:
+        lc = lay.label_col
+        labels = tuple([row[lc] if lc < len(row) else None for row in grid])
+        bucket.append((labels, tuple(grid[lay.header_row]), lay))
     return lay
 
 
-def _text_signature(grid: Grid) -> int:
-    return hash(tuple([(r, c, v) for r, row in enumerate(grid) for c, v in enumerate(row) if type(v) is str]))
+def _cached_statement_layout(grid: Grid, sheet: SheetDef, name: str, cat: Catalog) -> SheetLayout | None:
+    return _reuse(("statement", sheet.name, name), grid, lambda: layout_statement(grid, sheet, name, cat))
 
 
 _LOOKUPS: dict[int, tuple[dict, object]] = {}
 
 
 def _cached_indicator_layout(grid: Grid, name: str, indicators: dict, columns: Sequence[str]) -> SheetLayout | None:
-    """layout_labels of 主要指标, reused while its text cells stay those of a sheet seen before."""
-    sig = ("主要指标", name, id(indicators), _text_signature(grid))
-    if sig in _LAYOUT_CACHE:
-        return _LAYOUT_CACHE[sig]
+    """layout_labels of 主要指标 (reused like a statement's)."""
     got = _LOOKUPS.get(id(indicators))
     if got is None or got[0] is not indicators:
         got = _LOOKUPS[id(indicators)] = (indicators, indicator_lookup(indicators))
-    lay = layout_labels(grid, name, got[1], columns)
-    if len(_LAYOUT_CACHE) > 256:
-        _LAYOUT_CACHE.clear()
-    _LAYOUT_CACHE[sig] = lay
-    return lay
+    return _reuse(("indicators", name, id(indicators)), grid, lambda: layout_labels(grid, name, got[1], columns))
 
 
 def layout_labels(grid: Grid, name: str, lookup, columns: Sequence[str]) -> SheetLayout | None:
@@ -329,7 +328,8 @@ class WorkbookLayout:
         cover = ind = None
         actual = locate_sheet(names, cat.cover_sheet)
         if actual is not None:
-            cover = layout_labels(grid_of(actual), actual, cover_lookup, ("项目", "值"))
+            grid = grid_of(actual)
+            cover = _reuse(("cover", actual), grid, lambda: layout_labels(grid, actual, cover_lookup, ("项目", "值")))
         if cover is None:
             missing.append(cat.cover_sheet)
         else:
