@@ -52,10 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise
     result = br.result
     written = []
-    if args.output:
-        from ..batch.review import write_review
-
-        written.append(write_review(args.output, result, br.indicator_units, br.regions))
+    review = _ReviewWriter(args.output, br) if args.output else None
     if args.json:
         from ..report.jsonfmt import render
 
@@ -70,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
         from ..batch.html import write_html
 
         written.append(write_html(args.html, result, br.indicator_units))
+    if review is not None:
+        written.insert(0, review.wait())
     if args.format:
         _print(args.format, result, br, args.strict)
     for note in br.notes:
@@ -83,6 +82,35 @@ def run(args: argparse.Namespace) -> int:
     for w in written:
         print(f"已写入 {w}", file=sys.stderr)
     return result.exit_code(args.strict)
+
+
+class _ReviewWriter:
+    """Writes the review workbook in a forked process while the parent writes the other outputs.
+
+    The workbook is the slowest output (≈ 0.3 ms per return); on two cores it costs no wall time this way.
+    Without fork (Windows, macOS spawn) it is written inline.
+    """
+
+    def __init__(self, path: str, br) -> None:
+        import multiprocessing as mp
+
+        from ..batch.review import write_review
+
+        self.path = Path(path)
+        self.proc = None
+        if "fork" not in mp.get_all_start_methods():
+            write_review(path, br.result, br.indicator_units, br.regions)
+            return
+        ctx = mp.get_context("fork")
+        self.proc = ctx.Process(target=write_review, args=(path, br.result, br.indicator_units, br.regions))
+        self.proc.start()
+
+    def wait(self) -> Path:
+        if self.proc is not None:
+            self.proc.join()
+            if self.proc.exitcode != 0:
+                raise RuntimeError(f"写审核工作簿 {self.path} 失败（子进程退出码 {self.proc.exitcode}）")
+        return self.path
 
 
 def _print(fmt: str, result, br, strict: bool) -> None:
