@@ -9,6 +9,7 @@ the whole process tree (psutil), and the ratios.  Usage: python bench/bench_batc
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
 import tempfile
 import threading
@@ -121,8 +122,6 @@ def main() -> None:
 
     from sasac_check.batch import BatchOptions, run_batch
     from sasac_check.batch.bulk import write_returns
-    from sasac_check.batch.review import write_review
-    from sasac_check.report.jsonfmt import render
 
     tmp = tempfile.TemporaryDirectory()
     root = Path(args.keep or tmp.name)
@@ -136,17 +135,24 @@ def main() -> None:
     raw = raw_throughput(paths)
     print(f"raw calamine read, 2 processes (the floor)   : {raw:8.0f} workbooks/s")
 
+    t = time.perf_counter()
+    br = run_batch([root / "returns"], BatchOptions(workers=args.workers, progress=False))
+    t_check = time.perf_counter() - t
+    del br
+    # End to end as a reviewer runs it: the command, writing review.xlsx and review.json.
+    from sasac_check.cli import main as cli_main
+
+    argv = ["batch", str(root / "returns"), "-o", str(root / "review.xlsx"), "--json", str(root / "review.json"),
+            "--no-progress", *(["--workers", str(args.workers)] if args.workers else [])]
     with PeakRSS() as mem:
         t = time.perf_counter()
-        br = run_batch([root / "returns"], BatchOptions(workers=args.workers, progress=False))
-        t_check = time.perf_counter() - t
-        write_review(root / "review.xlsx", br.result, br.indicator_units)
-        (root / "review.json").write_text(render(br.result), encoding="utf-8")
+        cli_main(argv)
         t_all = time.perf_counter() - t
+    data = json.loads((root / "review.json").read_text(encoding="utf-8"))
     e2e = len(paths) / t_all
     print(f"batch: read + check + cross checks           : {len(paths) / t_check:8.0f} workbooks/s ({t_check:.1f} s)")
-    print(f"batch end to end (+ review.xlsx + JSON)      : {e2e:8.0f} workbooks/s ({t_all:.1f} s; "
-          f"{len(br.result.findings)} findings, {sum(f.status != 'ok' for f in br.result.files)} not ok)")
+    print(f"sasac-check batch -o review.xlsx --json      : {e2e:8.0f} workbooks/s ({t_all:.1f} s; "
+          f"{len(data['findings'])} findings, {sum(f['status'] != 'ok' for f in data['files'])} not ok)")
     print(f"peak memory, whole process tree              : {mem.peak / 2**20:8.0f} MiB")
 
     one, k = hand_throughput(paths, args.subset)
