@@ -506,9 +506,9 @@ class _Source:
     """Cell values of one workbook's bytes: calamine first, openpyxl when calamine cannot read them."""
 
     def __init__(self, data: bytes, file: str, ole: bool) -> None:
-        self.data, self.file = data, file
+        self.data, self.file, self.ole = data, file, ole
         self._grids: dict[str, Grid] = {}
-        self.uncached: dict[str, set[str]] = {}
+        self._uncached: dict[str, set[str]] | None = None
         self._cwb = self._owb = None
         try:
             from python_calamine import CalamineWorkbook
@@ -519,8 +519,6 @@ class _Source:
             if ole:
                 raise UnreadableWorkbook(file, "旧版 Excel 97-2003（.xls）文件无法读取：请另存为 .xlsx 后再校验") from None
             self._open_openpyxl(e)
-        if not ole:
-            self._scan_formulas()
 
     def _open_openpyxl(self, first: Exception) -> None:
         import openpyxl
@@ -531,16 +529,26 @@ class _Source:
             raise UnreadableWorkbook(self.file, f"不是有效的 Excel 工作簿（xlsx）文件，或文件已损坏（{type(first).__name__}）") from None
         self.names = list(self._owb.sheetnames)
 
-    def _scan_formulas(self) -> None:
+    @property
+    def uncached(self) -> dict[str, set[str]]:
+        """Formula cells without a cached value, by sheet: scanned only when a cell we read is blank.
+
+        An uncached formula reads as blank, so a return whose every read cell holds a value needs no scan
+        (≈ 0.25 ms saved per return).
+        """
+        if self._uncached is None:
+            self._uncached = {} if self.ole else self._scan_formulas()
+        return self._uncached
+
+    def _scan_formulas(self) -> dict[str, set[str]]:
         parts = _worksheet_xml(self.data)
         try:
             if parts is not None:
-                self.uncached = _uncached_in(parts, self._sheet_names)
-            else:
-                with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
-                    self.uncached = uncached_cells(zf)
+                return _uncached_in(parts, self._sheet_names)
+            with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+                return uncached_cells(zf)
         except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
-            self.uncached = {}
+            return {}
 
     def _sheet_names(self) -> dict[str, str]:
         with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
