@@ -153,7 +153,9 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     we.write_row(0, 0, ["文件", "企业名称", "统一社会信用代码", "强制性", "提示性", "信息", *[f"{k}类" for k in fams]], f_head)
     we.set_column(0, 0, 36)
     we.set_column(1, 2, 28)
-    for r, f in enumerate(files, start=1):
+    # Enterprises with something to count (the clean ones are on 总览 already, with their zeros).
+    counted = [f for f in files if f.counts["error"] or f.counts["warning"] or f.counts["info"]]
+    for r, f in enumerate(counted, start=1):
         c = per.get(f.path, Counter())
         we.write_row(r, 0, [f.path, f.cover.get("企业名称", ""), f.cover.get("统一社会信用代码", ""), f.counts["error"],
                             f.counts["warning"], f.counts["info"], *[sum(v for (s, fam), v in c.items() if fam == k) for k in fams]])
