@@ -172,11 +172,12 @@ def _out(t: Target, y: int, actual: Iv, expected: Iv, detail: str = "") -> Outco
 
 def judge_series(plan: Plan, subs: dict[int, Submission], scope: str) -> list[Outcome]:
     """Every applicable target of `plan` on every year of the series, for scope 企业 or 汇总."""
+    targets = [t for t in plan.targets if scope in t.applies_to and t.kind != "task"]
+    if not targets or not any(plan.years[0] <= y <= plan.years[1] for y in subs):
+        return []  # nothing to judge: skip building the series (a batch asks this of every return)
     s = Series(subs)
     out = []
-    for t in plan.targets:
-        if scope not in t.applies_to:
-            continue
+    for t in targets:
         for y in s.years:
             if not plan.years[0] <= y <= plan.years[1]:
                 continue
