@@ -17,6 +17,31 @@ class UsageError(Exception):
     """A mistake in how the command was called (exit 2), with a Chinese message."""
 
 
+# argparse's own words, in Chinese (it looks each up through its module-level gettext `_` when it runs).
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "expected one argument": "需要一个值",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+}
+
+
+def _localize_argparse() -> None:
+    if getattr(argparse, "_sasac_zh", False):
+        return
+    english = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: _ARGPARSE_ZH.get(text, english(text))  # type: ignore[attr-defined]
+    argparse._sasac_zh = True  # type: ignore[attr-defined]
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="sasac-check",
@@ -34,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    _localize_argparse()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

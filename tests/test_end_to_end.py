@@ -224,3 +224,11 @@ def test_readme_shows_what_the_main_job_prints() -> None:
     r = cli("check", "workbooks/sample-mistakes.xlsx", cwd=root)
     assert r.returncode == 1
     assert r.stdout == promised
+
+
+def test_usage_errors_are_in_chinese() -> None:
+    r = cli("check", "--format", "xml", "a.xlsx")
+    assert r.returncode == 2
+    assert "错误" in r.stderr and "无效的选项" in r.stderr and "Traceback" not in r.stderr
+    r = cli("check")
+    assert r.returncode == 2 and "缺少必需的参数" in r.stderr
