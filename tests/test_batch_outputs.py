@@ -40,13 +40,16 @@ def test_review_numbers_match_json(run) -> None:
     assert rows[0]["状态"] == "无法读取" and "为空" in rows[0]["说明"]
     errors = [r["强制性"] for r in rows[1:]]
     assert errors == sorted(errors, reverse=True), "worst first"
+    compared = 0
     for r in rows:
         f = by_path[r["文件"]]
         assert (r["强制性"], r["提示性"], r["信息"]) == (f["errors"], f["warnings"], f["info"])
         for name, v in f.get("indicators", {}).items():
-            col = next((h for h in head if h and h.startswith(name) and h.rstrip("(%)") == name), None)
+            col = next((h for h in head if h and h.split("(")[0] == name), None)  # e.g. 利润总额(万元)
             if col and v is not None:
                 assert r[col] == pytest.approx(v, abs=1e-9)
+                compared += 1
+    assert compared >= len(rows) - 1  # every readable return's key indicators were compared
     findings = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
     unread = [x for x in findings if x[5] == "READ-UNREADABLE"]
     assert len(unread) == data["summary"]["unreadable"] == 1
@@ -55,7 +58,6 @@ def test_review_numbers_match_json(run) -> None:
         (f["file"], f["sheet"], f["cell"], f["rule"]) for f in data["findings"])
     rules = {r[0]: r[3] for r in wb["按规则统计"].iter_rows(min_row=2, values_only=True)}
     assert sum(rules.values()) == len(findings)
-    assert len(wb["图表"]._charts) == 0 or True  # openpyxl drops charts on load; the XML check below counts them
 
 
 def test_review_has_native_charts_and_opens_in_libreoffice(run, tmp_path: Path) -> None:

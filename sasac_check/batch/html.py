@@ -107,7 +107,7 @@ def write_html(path: str | Path, result: RunResult, units: dict[str, str] | None
          '<select id="status"><option value="">全部状态</option><option value="failed">未通过</option>'
          '<option value="unreadable">无法读取</option><option value="ok">通过</option></select><span id="count"></span></div>',
          '<table id="overview"><thead><tr><th>文件</th><th>企业名称</th><th>统一社会信用代码</th><th>报告期</th><th>监管机构</th>'
-         '<th>状态</th><th>强制性</th><th>提示性</th>' + "".join(f"<th>{_e(n)}</th>" for n in inds) + "<th>说明</th></tr></thead><tbody>"]
+         '<th>状态</th><th>强制性</th><th>提示性</th>' + "".join(f"<th>{_e(n)}" + (f"<small>（{_e(units[n])}）</small>" if units.get(n) and units[n] != "%" else "") + "</th>" for n in inds) + "<th>说明</th></tr></thead><tbody>"]
     for f in files:
         cells = "".join(
             f'<td class="n">{_pct(f.indicators.get(n)) if units.get(n) == "%" else ("" if f.indicators.get(n) is None else f"{f.indicators[n]:,.2f}")}</td>'

@@ -55,7 +55,7 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
 
     # 总览 ------------------------------------------------------------------------------------------
     ws = wb.add_worksheet("总览")
-    head = ["文件", *COVER_COLS, "状态", "强制性", "提示性", "信息", *[f"{n}{'(%)' if units.get(n) == '%' else ''}" for n in inds],
+    head = ["文件", *COVER_COLS, "状态", "强制性", "提示性", "信息", *[f"{n}({units[n]})" if units.get(n) else n for n in inds],
             "资产负债率预警线", "说明"]
     ws.write_row(0, 0, head, f_head)
     ws.freeze_panes(1, 2)
