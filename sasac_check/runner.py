@@ -144,11 +144,12 @@ def check_files(
 
 def plan_findings(rs: RuleSet, subs: Sequence[Submission], plan: str | Path | None = None) -> list[Finding]:
     """The targets of each return's plan that bind one enterprise and are missed (提示性)."""
-    from .plans import judge_return, plans_for
+    from .plans import judge_return, load_plan, plans_for
 
+    forced = [load_plan(plan)] if plan else None  # loaded once, not once per return
     out: list[Finding] = []
     for sub in subs:
-        for p in plans_for(sub.cover, plan_file=plan):
+        for p in forced if forced is not None else plans_for(sub.cover):
             out += judge_return(sub, p, rs)
     return out
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from ..report import REPORTERS
+from ..report import REPORTERS, emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,11 +42,7 @@ def run(args: argparse.Namespace) -> int:
         text = junit(result, rule_ids=sorted({r.id for r in rs.rules if not r.needs_prior or args.prior}), strict=args.strict)
     else:
         text = REPORTERS[args.format](result)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"已写入 {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    emit(text, args.output)
     if args.annotate:
         _annotate(args, rs, result)
     return result.exit_code(args.strict)

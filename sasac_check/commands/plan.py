@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..report import REPORTERS
+from ..report import REPORTERS, emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,11 +54,7 @@ def run_check(args: argparse.Namespace) -> int:
             r.counts["error"] = 1
     result = RunResult(results, sort_findings(findings))
     text = REPORTERS[args.format](result)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"已写入 {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    emit(text, args.output)
     return result.exit_code(args.strict)
 
 

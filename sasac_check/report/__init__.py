@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from ..runner import RunResult
 from . import jsonfmt, junit, text
@@ -15,3 +17,14 @@ REPORTERS: dict[str, Renderer] = {
     "junit": junit.render,
 }
 REPORTERS["github"] = __import__(f"{__name__}.github", fromlist=["render"]).render  # GitHub Actions annotations
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write a rendered report to `output` (folders created) or to standard output."""
+    if not output:
+        sys.stdout.write(text)
+        return
+    path = Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"已写入 {output}", file=sys.stderr)
