@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 # 强制性 / 提示性 / 信息 in rule files and Chinese output; error / warning / info in machine output.
@@ -43,9 +43,12 @@ class Finding:
         return SEVERITY_LABEL[self.severity]
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        extra = d.pop("extra")
-        d.update(extra)
+        """The fields in declaration order, then `extra` flattened in (a plain dict, values not copied)."""
+        d = {"rule": self.rule, "severity": self.severity, "message": self.message, "file": self.file, "sheet": self.sheet,
+             "cell": self.cell, "item": self.item, "column": self.column, "expected": self.expected, "actual": self.actual,
+             "source": self.source, "title": self.title}
+        if self.extra:
+            d.update(self.extra)
         return d
 
     def fingerprint(self) -> str:

@@ -54,10 +54,10 @@ def run(args: argparse.Namespace) -> int:
     written = []
     review = _ReviewWriter(args.output, br) if args.output else None
     if args.json:
-        from ..report.jsonfmt import render
+        from ..report.jsonfmt import render_bytes
 
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(render(result), encoding="utf-8")
+        Path(args.json).write_bytes(render_bytes(result))
         written.append(Path(args.json))
     if args.junit:
         from ..batch.junit import write_junit
