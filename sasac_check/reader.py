@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -175,24 +176,42 @@ def layout_statement(grid: Grid, sheet: SheetDef, name: str, cat: Catalog | None
     return lay
 
 
-_VALUE_CELLS: dict[int, tuple[SheetLayout, list[tuple[str, str, str, tuple[str, str], int, int, bool]]]] = {}
+@dataclass
+class _CellPlan:
+    """The value cells of one layout, grouped for reading many returns: positions, keys and scaling kind."""
+
+    cells: dict[str, tuple[str, str]]  # key -> (sheet, "C9") of every value cell
+    groups: list[tuple[bool, list[str], list[tuple[int, int]], list[tuple[str, str]]]]  # (is_count, keys, (r, c), (item, col))
 
 
-def _value_cells(lay: SheetLayout) -> list[tuple[str, str, str, tuple[str, str], int, int, bool]]:
-    """(item, column, key, (sheet, "C9"), row, col, is_count) of every value cell of a layout, computed once."""
-    got = _VALUE_CELLS.get(id(lay))
+_PLANS: dict[int, tuple[SheetLayout, _CellPlan]] = {}
+
+
+def _cell_plan(lay: SheetLayout) -> _CellPlan:
+    """The layout's _CellPlan, computed once per layout (layouts are reused across returns of one template)."""
+    got = _PLANS.get(id(lay))
     if got is not None and got[0] is lay:
         return got[1]
     cat = catalog()
-    out = [
-        (item, col, key(item, col), (lay.name, coord(r, c)), r, c, cat.item(item).kind == "count")
-        for item, r in lay.rows.items()
-        for col, c in lay.columns.items()
-    ]
-    if len(_VALUE_CELLS) > 512:
-        _VALUE_CELLS.clear()
-    _VALUE_CELLS[id(lay)] = (lay, out)
-    return out
+    cells: dict[str, tuple[str, str]] = {}
+    groups: dict[bool, tuple[list, list, list]] = {False: ([], [], []), True: ([], [], [])}
+    for item, r in lay.rows.items():
+        count = cat.item(item).kind == "count"
+        for col, c in lay.columns.items():
+            k = key(item, col)
+            cells[k] = (lay.name, coord(r, c))
+            keys, rc, names = groups[count]
+            keys.append(k)
+            rc.append((r, c))
+            names.append((item, col))
+    plan = _CellPlan(cells, [(count, *g) for count, g in groups.items() if g[0]])
+    if len(_PLANS) > 512:
+        _PLANS.clear()
+    _PLANS[id(lay)] = (lay, plan)
+    return plan
+
+
+_NUMBER = (float, int)
 
 
 _REUSABLE: dict[tuple, list[tuple[tuple, tuple, SheetLayout]]] = {}
@@ -656,24 +675,31 @@ class _Reader:
             first = coord(lay.rows[item], lay.label_col)
             self.find("READ-DUPLICATE-ITEM", "warning", f"项目“{item}”在“{sd.name}”中出现两次（另见 {first}），已按第一次读取",
                       lay.name, coord(r, lay.label_col), item)
-        sub, sheet = self.sub, lay.name
-        values, widths, cells = sub.values, sub.widths, sub.cells
-        amount_scale = sub.scale
-        amount_w = 0.005 * amount_scale
-        for item, col, k, pos, r, c, count in _value_cells(lay):
-            # The common case inline (a number typed as a number); everything else through read_value.
-            row = grid[r] if r < len(grid) else ()
-            raw = row[c] if c < len(row) else None
-            if type(raw) is float or type(raw) is int:
-                cells[k] = pos
-                if count:
-                    values[k], widths[k] = float(raw), 0.5
-                else:
-                    values[k] = raw * amount_scale  # float noise (1234.56 × 10000) is far inside the half-width
-                    widths[k] = amount_w
-                continue
-            scale = 1.0 if count else amount_scale
-            self.read_value(grid, sheet, r, c, item, col, scale, 0.5 if count else amount_w)
+        # Numbers typed as numbers (nearly every cell) go into the dicts in bulk; the rest one by one.
+        sub, sheet, plan = self.sub, lay.name, _cell_plan(lay)
+        sub.cells.update(plan.cells)
+        amount_w = 0.005 * sub.scale
+        for count, keys, rcs, names in plan.groups:
+            try:
+                raws = [grid[r][c] for r, c in rcs]
+            except IndexError:  # a ragged grid (values from an open workbook)
+                raws = [_cell(grid, r, c) for r, c in rcs]
+            numeric = [type(x) in _NUMBER for x in raws]
+            if all(numeric):
+                good_keys, good = keys, raws
+            else:
+                good_keys, good = list(compress(keys, numeric)), list(compress(raws, numeric))
+            if count:
+                sub.values.update(zip(good_keys, map(float, good), strict=True))
+                sub.widths.update(dict.fromkeys(good_keys, 0.5))
+            else:
+                scale = sub.scale
+                sub.values.update(zip(good_keys, [x * scale for x in good], strict=True))  # float noise is far inside the half-width
+                sub.widths.update(dict.fromkeys(good_keys, amount_w))
+            if good is not raws:
+                for i in (i for i, ok in enumerate(numeric) if not ok):
+                    (r, c), (item, col) = rcs[i], names[i]
+                    self.read_value(grid, sheet, r, c, item, col, 1.0 if count else sub.scale, 0.5 if count else amount_w)
 
     def read_value(self, grid: Grid, sheet: str, r: int, c: int, item: str, col: str, scale: float,
                    default_w: float, percent: bool = False) -> None:

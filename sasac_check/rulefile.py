@@ -40,7 +40,7 @@ def load_yaml(path: Path) -> Any:
     """Parse YAML keeping line numbers; a syntax error becomes RuleFileError at its line."""
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -50,20 +50,26 @@ def load_yaml(path: Path) -> Any:
     return _convert(node)
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: same nodes and marks, faster
+_CONSTRUCT = yaml.SafeLoader("")  # one constructor for every scalar (building a loader per scalar was most of the cost)
+
+
 def _convert(node: yaml.Node) -> Any:
     if isinstance(node, yaml.MappingNode):
         d = LDict()
         d.line = node.start_mark.line + 1
         d.key_lines = {}
         for k, v in node.value:
-            key = yaml.SafeLoader.construct_scalar(yaml.SafeLoader(""), k) if isinstance(k, yaml.ScalarNode) else str(k)
+            key = _CONSTRUCT.construct_scalar(k) if isinstance(k, yaml.ScalarNode) else str(k)
             d[str(key)] = _convert(v)
             d.key_lines[str(key)] = k.start_mark.line + 1
         return d
     if isinstance(node, yaml.SequenceNode):
         return [_convert(v) for v in node.value]
-    loader = yaml.SafeLoader("")
-    return loader.construct_object(node, deep=True)
+    try:
+        return _CONSTRUCT.construct_object(node, deep=True)
+    finally:
+        _CONSTRUCT.constructed_objects.clear()
 
 
 # --- compiled records ------------------------------------------------------------------------------

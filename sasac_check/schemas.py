@@ -38,7 +38,7 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
                 elif item.sign == "nonpos":
                     checks.append(pa.Check.le(0))
                 cols[key(item.name, col)] = pa.Column(
-                    float, nullable=not (item.required and i == 0), checks=checks, required=False, coerce=True
+                    float, nullable=not (item.required and i == 0), checks=checks, required=False, coerce=False
                 )
         out[sheet.name] = pa.DataFrameSchema(cols, name=sheet.name)
     out[cat.cover_sheet] = _cover_schema(cat)

@@ -54,6 +54,8 @@ class SubmissionTable:
         self.present = present if present is not None else np.ones(n, dtype=bool)
         self._nan = np.full(n, np.nan)
         self._zero = np.zeros(n)
+        # (keys, values, widths) as n × len(keys) matrices, when built from submissions (columns are views)
+        self.matrix: tuple[list[str], np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def from_submissions(
@@ -66,10 +68,10 @@ class SubmissionTable:
             extra.update(s.unknown)
         base = catalog().keys()
         keys = base + sorted(extra.difference(base))
-        nan = np.nan
-        # Row by row into one matrix (list comprehensions beat per-key generators), then column views.
-        vmat = np.array([[v.get(k, nan) for k in keys] for v in (s.values for s in subs)], dtype=float).reshape(n, len(keys))
-        wmat = np.array([[w.get(k, 0.0) for k in keys] for w in (s.widths for s in subs)], dtype=float).reshape(n, len(keys))
+        # Row by row into one matrix (dict.get mapped in C over the keys), then column views.
+        nans, zeros = [np.nan] * len(keys), [0.0] * len(keys)
+        vmat = np.array([list(map(s.values.get, keys, nans)) for s in subs], dtype=float).reshape(n, len(keys))
+        wmat = np.array([list(map(s.widths.get, keys, zeros)) for s in subs], dtype=float).reshape(n, len(keys))
         values = {k: vmat[:, j] for j, k in enumerate(keys)}
         widths = {k: wmat[:, j] for j, k in enumerate(keys)}
         unknown: dict[str, np.ndarray] = {}
@@ -86,7 +88,9 @@ class SubmissionTable:
             filler = Submission(file="")
             prior = cls.from_submissions([p or filler for p in priors])
             prior.present = np.array([p is not None for p in priors], dtype=bool)
-        return cls(n, values, widths, unknown, texts, scale, [s.file for s in subs], [s.cells for s in subs], prior)
+        table = cls(n, values, widths, unknown, texts, scale, [s.file for s in subs], [s.cells for s in subs], prior)
+        table.matrix = (keys, vmat, wmat)
+        return table
 
     def interval(self, key: str, prior: bool = False) -> Iv:
         """The interval of one value per row; see the class docstring for blanks and unknowns."""
@@ -107,6 +111,25 @@ class SubmissionTable:
         if unk is not None:
             v = np.where(unk, np.nan, v)
         return Iv(v - w, v + w)
+
+    def rows(self, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Values, widths and unknown flags of `keys` as n × len(keys) matrices (NaN, 0, False where absent)."""
+        n, m = self.n, len(keys)
+        if self.matrix is not None:
+            own, vmat, wmat = self.matrix
+            col = {k: j for j, k in enumerate(own)}
+            idx = np.array([col.get(k, len(own)) for k in keys], dtype=np.intp)
+            vals = np.concatenate([vmat, np.full((n, 1), np.nan)], axis=1)[:, idx] if m else np.empty((n, 0))
+            wids = np.concatenate([wmat, np.zeros((n, 1))], axis=1)[:, idx] if m else np.empty((n, 0))
+        else:
+            vals = np.column_stack([self.values.get(k, self._nan) for k in keys]) if m else np.empty((n, 0))
+            wids = np.column_stack([self.widths.get(k, self._zero) for k in keys]) if m else np.empty((n, 0))
+        unk = np.zeros((n, m), dtype=bool)
+        for j, k in enumerate(keys):
+            u = self.unknown.get(k)
+            if u is not None:
+                unk[:, j] = u
+        return vals, wids, unk
 
     def text(self, name: str) -> np.ndarray:
         t = self.texts.get(name)

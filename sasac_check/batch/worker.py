@@ -96,6 +96,10 @@ def warm() -> None:
     _indicators()
     import python_calamine  # noqa: F401
 
+    from ..plans import shipped_plans
+
+    shipped_plans()
+
 
 def xp_keys(rs) -> tuple[str, ...]:
     """Every item[column] a 跨期 rule reads, on either side, plus every statement line and stated indicator."""
@@ -182,36 +186,30 @@ def _num(x: float) -> float | None:
     return None if not math.isfinite(x) else round(x, 6)
 
 
-def _xp(sub: Submission, keys: tuple[str, ...]) -> XPData:
-    vals, wids, unk, cells = sub.values, sub.widths, sub.unknown, sub.cells
-    nan = math.nan
-    return XPData(
-        np.array([vals.get(k, nan) for k in keys], dtype=float),
-        np.array([wids.get(k, 0.0) for k in keys], dtype=float),
-        np.array([k in unk for k in keys], dtype=bool) if unk else np.zeros(len(keys), dtype=bool),
-        tuple([cells.get(k) for k in keys]),
-        sub.scale,
-    )
+def _records(good: list[tuple[Task, Submission]], table, keys: tuple[str, ...], inds: dict, prior: bool) -> list[FileRecord]:
+    """The records of a chunk's readable returns; 跨期 arrays are rows of one matrix taken from the table."""
+    vals, wids, unk = table.rows(keys)
+    out = []
+    for i, (task, sub) in enumerate(good):
+        cells = {k: sub.cells[k] for k in COVER_CELLS if k in sub.cells}
+        for name in inds:
+            c = sub.cells.get(f"{name}[本期值]")
+            if c:
+                cells[name] = c
+        values = {n: _num(float(mid[i])) for n, mid in inds.items()}
+        xp = XPData(vals[i], wids[i], unk[i], tuple(map(sub.cells.get, keys)), sub.scale)
+        out.append(FileRecord(task.index, task.name, "ok", cover=dict(sub.cover), indicators=values, cells=cells, xp=xp,
+                              prior=prior))
+    return out
 
 
-def _record(task: Task, sub: Submission, keys, inds: dict, row: int, prior: bool) -> FileRecord:
-    cells = {k: sub.cells[k] for k in COVER_CELLS if k in sub.cells}
-    for name in inds:
-        c = sub.cells.get(f"{name}[本期值]")
-        if c:
-            cells[name] = c
-    values = {n: _num(float(mid[row])) for n, mid in inds.items()}
-    return FileRecord(task.index, task.name, "ok", cover=dict(sub.cover), indicators=values, cells=cells,
-                      xp=_xp(sub, keys), prior=prior)
-
-
-def _check(rs, subs: list[Submission]) -> tuple[list[Finding], dict]:
+def _check(rs, subs: list[Submission]):
     from ..runner import check_submissions, compute_indicators, plan_findings
 
     findings, table = check_submissions(rs, subs)
     findings += plan_findings(rs, subs)  # as `check` does: targets binding one enterprise, 提示性
     # Midpoints once per chunk: each record reads one row of them.
-    return findings, {n: iv.mid for n, iv in compute_indicators(rs, table).items()}
+    return findings, {n: iv.mid for n, iv in compute_indicators(rs, table).items()}, table
 
 
 def process_chunk(job: Job) -> ChunkResult:
@@ -232,20 +230,23 @@ def process_chunk(job: Job) -> ChunkResult:
         zf.close()
     findings: list[Finding] = []
     if job.prior:
-        records += [_record(t, s, keys, {}, i, True) for i, (t, s) in enumerate(good)]
+        if good:
+            from ..table import SubmissionTable
+
+            records += _records(good, SubmissionTable.from_submissions([s for _, s in good]), keys, {}, True)
         return ChunkResult(records, [], time.perf_counter() - t0)
     if good:
         subs = [s for _, s in good]
         try:
-            findings, inds = _check(rs, subs)
-            records += [_record(t, s, keys, inds, i, False) for i, (t, s) in enumerate(good)]
+            findings, inds, table = _check(rs, subs)
+            records += _records(good, table, keys, inds, False)
         except Exception:  # isolate the return the engine trips on; the others are still checked together
             findings = []
             for t, s in good:
                 try:
-                    f, inds = _check(rs, [s])
+                    f, inds, table = _check(rs, [s])
                     findings += f
-                    records.append(_record(t, s, keys, inds, 0, False))
+                    records += _records([(t, s)], table, keys, inds, False)
                 except Exception as e:
                     records.append(FileRecord(t.index, t.name, "unreadable", f"校验时出错（{type(e).__name__}: {e}）"))
     records.sort(key=lambda r: r.index)

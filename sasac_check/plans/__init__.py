@@ -8,8 +8,19 @@ from .judge import judge_return
 from .loader import load_plan, load_plans
 from .model import Plan, Target
 from .region import RegionSummary, judge_returns, region_findings, summary_submission
-from .sheet import write_plan_template, write_summary_sheet
-from .tablecheck import check_plan_table
+
+
+def __getattr__(name: str):
+    """The plan-table parts import openpyxl: loaded when first asked for, not with every `check`."""
+    if name in ("write_plan_template", "write_summary_sheet"):
+        from . import sheet
+
+        return getattr(sheet, name)
+    if name == "check_plan_table":
+        from .tablecheck import check_plan_table
+
+        return check_plan_table
+    raise AttributeError(name)
 
 
 def targets_for(cover: dict) -> list[dict]:
