@@ -1,12 +1,16 @@
-"""The review workbook (xlsxwriter): 总览, 问题清单, counts by rule and by enterprise, native charts."""
+"""The review workbook (xlsxwriter; bulk rows spliced by fastrows): 总览, 问题清单, counts, native charts."""
 
 from __future__ import annotations
 
+import io
+import os
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..model import SEVERITY_LABEL
 from ..runner import FileResult, RunResult
+from .fastrows import Bulk, splice, write_cells
 
 STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
 STATUS_RANK = {"unreadable": 0, "failed": 1, "ok": 2}
@@ -34,21 +38,70 @@ def family_of(rule: str, extra: dict) -> str:
     return "其他"
 
 
-def write_review(path: str | Path, result: RunResult, units: dict[str, str] | None = None, regions: list | None = None) -> Path:
-    """Write the review workbook; every number comes from `result` (the same data as the JSON)."""
+# Rows of the bulk sheets for fastrows (None: no cell; (value, format): a formatted cell), as the former
+# write_string / write_number / write_row calls wrote them (write_row leaves "" blank).
+
+
+def _overview_rows(files: list[FileResult], ind_fmts: list, status_fmt: dict, f_pct) -> Iterator[list]:
+    for f in files:
+        line = DEBT_WARNING.get(f.cover.get("行业类型", ""))
+        yield [f.path, *[f.cover.get(k, "") for k in COVER_COLS], (STATUS[f.status], status_fmt[f.status]),
+               f.counts["error"], f.counts["warning"], f.counts["info"],
+               *[None if (v := f.indicators.get(n)) is None else (v, fmt) for n, fmt in ind_fmts],
+               (line, f_pct) if line is not None and f.status != "unreadable" else None, f.reason or None]
+
+
+def _value(v):
+    """填报值 / 应为: numbers as numbers, anything else as its text."""
+    return v if isinstance(v, int | float) and not isinstance(v, bool) else None if v is None else str(v)
+
+
+def _finding_rows(files: list[FileResult], findings: list, names: dict, sev_fmt: dict) -> Iterator[list]:
+    for f in files:
+        if f.status == "unreadable":
+            yield [f.path, None, None, None, ("强制性", sev_fmt["error"]), "READ-UNREADABLE", "读取", f"无法读取：{f.reason}"]
+    for x in findings:
+        yield [x.file, names.get(x.file, ""), x.sheet, x.cell, (SEVERITY_LABEL[x.severity], sev_fmt[x.severity]), x.rule,
+               family_of(x.rule, x.extra), x.message, _value(x.actual), _value(x.expected), x.source or ""]
+
+
+def _enterprise_rows(counted: list[FileResult], per: dict, fams: list[str]) -> Iterator[list]:
+    for f in counted:
+        c = per.get(f.path, Counter())
+        yield [f.path or None, f.cover.get("企业名称") or None, f.cover.get("统一社会信用代码") or None, f.counts["error"],
+               f.counts["warning"], f.counts["info"], *[sum(v for (_, fam), v in c.items() if fam == k) for k in fams]]
+
+
+def write_review(path: str | Path, result: RunResult, units: dict[str, str] | None = None, regions: list | None = None,
+                 *, fast: bool = True) -> Path:
+    """Write the review workbook; every number comes from `result` (the same data as the JSON).
+
+    The rows of 总览, 问题清单 and 按企业统计 are rendered by fastrows and spliced into the saved workbook;
+    `fast=False` writes them cell by cell through xlsxwriter instead (the reference the tests compare with).
+    """
     import xlsxwriter
 
     units = units or {}
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
+    target = io.BytesIO() if fast else str(out)
+    wb = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
     f_head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
     f_pct = wb.add_format({"num_format": "0.00%"})
     f_num = wb.add_format({"num_format": "#,##0.00"})
     f_bad = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
     f_warn = wb.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C"})
     f_ok = wb.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
-    status_fmt = {"unreadable": f_bad, "failed": f_bad, "ok": f_ok}
+    for fmt in (f_head, f_pct, f_num, f_bad, f_warn, f_ok):
+        fmt._get_xf_index()  # registered now, in a fixed order: the spliced rows refer to these xf indexes
+    bulk: dict[str, Bulk] = {}
+
+    def add_rows(ws, count: int, rows) -> None:
+        if fast:
+            bulk[ws.name] = Bulk(count, rows)
+        else:
+            write_cells(ws, rows)
+
     inds = [n for n in KEY_INDICATORS if any(n in f.indicators for f in result.files)] or [
         n for n in KEY_INDICATORS if n in units]
     files = worst_first(result.files)
@@ -65,24 +118,9 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     ws.set_column(len(head) - 1, len(head) - 1, 60)
     debt_col = 10 + inds.index("资产负债率") if "资产负债率" in inds else None
     line_col = 10 + len(inds)
-    for r, f in enumerate(files, start=1):
-        ws.write_string(r, 0, f.path)
-        for c, k in enumerate(COVER_COLS, start=1):
-            ws.write_string(r, c, f.cover.get(k, ""))
-        ws.write_string(r, 6, STATUS[f.status], status_fmt[f.status])
-        ws.write_number(r, 7, f.counts["error"])
-        ws.write_number(r, 8, f.counts["warning"])
-        ws.write_number(r, 9, f.counts["info"])
-        for c, n in enumerate(inds, start=10):
-            v = f.indicators.get(n)
-            if v is not None:
-                ws.write_number(r, c, v, f_pct if units.get(n) == "%" else f_num)
-        line = DEBT_WARNING.get(f.cover.get("行业类型", ""))
-        if line is not None and f.status != "unreadable":
-            ws.write_number(r, line_col, line, f_pct)
-        if f.reason:
-            ws.write_string(r, line_col + 1, f.reason)
     n_files = len(files)
+    ind_fmts = [(n, f_pct if units.get(n) == "%" else f_num) for n in inds]
+    add_rows(ws, n_files, _overview_rows(files, ind_fmts, {"unreadable": f_bad, "failed": f_bad, "ok": f_ok}, f_pct))
     if n_files:
         ws.autofilter(0, 0, n_files, len(head) - 1)
 
@@ -95,31 +133,11 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     wf.set_column(0, 0, 36)
     wf.set_column(1, 1, 28)
     wf.set_column(7, 7, 90)
-    sev_fmt = {"error": f_bad, "warning": f_warn, "info": None}
-    row = 1
-    for f in files:
-        if f.status == "unreadable":
-            wf.write_row(row, 0, [f.path, "", "", "", "强制性", "READ-UNREADABLE", "读取", f"无法读取：{f.reason}"])
-            wf.write_string(row, 4, "强制性", f_bad)
-            row += 1
-    for x in result.findings:
-        wf.write_string(row, 0, x.file)
-        wf.write_string(row, 1, names.get(x.file, ""))
-        wf.write_string(row, 2, x.sheet)
-        wf.write_string(row, 3, x.cell)
-        wf.write_string(row, 4, SEVERITY_LABEL[x.severity], sev_fmt[x.severity])
-        wf.write_string(row, 5, x.rule)
-        wf.write_string(row, 6, family_of(x.rule, x.extra))
-        wf.write_string(row, 7, x.message)
-        for c, v in ((8, x.actual), (9, x.expected)):
-            if isinstance(v, int | float) and not isinstance(v, bool):
-                wf.write_number(row, c, v)
-            elif v is not None:
-                wf.write_string(row, c, str(v))
-        wf.write_string(row, 10, x.source or "")
-        row += 1
-    if row > 1:
-        wf.autofilter(0, 0, row - 1, len(fhead) - 1)
+    unread = sum(1 for f in result.files if f.status == "unreadable")
+    n_found = unread + len(result.findings)
+    add_rows(wf, n_found, _finding_rows(files, result.findings, names, {"error": f_bad, "warning": f_warn, "info": None}))
+    if n_found:
+        wf.autofilter(0, 0, n_found, len(fhead) - 1)
 
     # 按规则统计 ------------------------------------------------------------------------------------
     by_rule: Counter = Counter()
@@ -129,7 +147,6 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
         by_rule[x.rule] += 1
         ents[x.rule].add(x.file)
         meta.setdefault(x.rule, (x.title, x.severity))
-    unread = sum(1 for f in result.files if f.status == "unreadable")
     if unread:
         by_rule["READ-UNREADABLE"] = unread
         meta["READ-UNREADABLE"] = ("文件无法读取", "error")
@@ -155,10 +172,7 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     we.set_column(1, 2, 28)
     # Enterprises with something to count (the clean ones are on 总览 already, with their zeros).
     counted = [f for f in files if f.counts["error"] or f.counts["warning"] or f.counts["info"]]
-    for r, f in enumerate(counted, start=1):
-        c = per.get(f.path, Counter())
-        we.write_row(r, 0, [f.path, f.cover.get("企业名称", ""), f.cover.get("统一社会信用代码", ""), f.counts["error"],
-                            f.counts["warning"], f.counts["info"], *[sum(v for (s, fam), v in c.items() if fam == k) for k in fams]])
+    add_rows(we, len(counted), _enterprise_rows(counted, per, fams))
 
     # 图表 ------------------------------------------------------------------------------------------
     wc = wb.add_worksheet("图表")
@@ -206,4 +220,8 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
                     wsum.write_number(r, c, v, f_pct if is_pct else f_num)
         wsum.write_string(len(rows) + 2, 0, note)
     wb.close()
+    if fast:
+        part = out.with_name(out.name + ".part")
+        splice(target, part, bulk, level=1)
+        os.replace(part, out)
     return out
