@@ -1,0 +1,137 @@
+"""The spliced review workbook (fastrows) holds exactly what xlsxwriter writes cell by cell, awkward text included."""
+
+from __future__ import annotations
+
+import csv
+import math
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sasac_check.batch import BatchOptions, run_batch
+from sasac_check.batch.bulk import write_returns
+from sasac_check.batch.review import write_review
+from sasac_check.model import Finding
+from sasac_check.runner import FileResult, RunResult
+
+UNITS = {"资产负债率": "%", "利润总额": "万元", "净利润": "万元", "营业收入利润率": "%", "全员劳动生产率": "万元/人"}
+AWKWARD = ['a & b <c> "q" \'s\'', "  leading", "trailing  ", "line1\nline2", "bell\x07ring", "_x0041_ stays literal",
+           "\u3000全角空格", "tab\t", "cr\r\nlf", "", "x" * 40_000, "😀" * 20_000, "&amp; already", "]]>", "\ufffe"]
+
+
+def _awkward_result() -> RunResult:
+    cover = {"企业名称": AWKWARD[0], "统一社会信用代码": AWKWARD[1], "报告期": AWKWARD[2], "监管机构": AWKWARD[3],
+             "行业类型": "工业"}
+    files = [
+        FileResult("ok & fine.xlsx", "ok", cover={"企业名称": "正常企业", "行业类型": "非工业"},
+                   indicators={"资产负债率": 0.5316340000000001, "利润总额": 1e20, "净利润": -123.456,
+                               "营业收入利润率": 1e-7, "全员劳动生产率": 12345678901234567}),
+        FileResult("<bad>.xlsx", "failed", {"error": 2, "warning": 1, "info": 1}, cover=cover,
+                   indicators={"资产负债率": float("nan"), "利润总额": float("inf"), "净利润": -0.0,
+                               "营业收入利润率": None}),
+        FileResult("empty.xlsx", "unreadable", reason="文件为空 & <无法打开>\x07"),
+        FileResult("nocover.xlsx", "failed", {"error": 1, "warning": 0, "info": 0}, cover={"行业类型": "科研设计"},
+                   indicators={"资产负债率": 2.5e-300}, reason=AWKWARD[10]),
+        FileResult("long.xlsx", "failed", {"error": 0, "warning": 1, "info": 0},
+                   cover={"企业名称": AWKWARD[11], "统一社会信用代码": AWKWARD[4], "行业类型": "未知"}, reason=" "),
+    ]
+    values = [None, True, 0, -1, 1e-7, -2.5e-9, 1.5e300, 12345678901234567890, "文本 & <x>", Decimal("1.10"),
+              float("nan"), float("-inf"), 0.1 + 0.2, ""]
+    findings = []
+    for i, (sev, text) in enumerate(zip(["error", "warning", "info"] * 5, AWKWARD, strict=False)):
+        findings.append(Finding(
+            rule=("READ-X", "SCH-Y", "BS-001", f"R&<{i}>")[i % 4], severity=sev, message=text,
+            file=("<bad>.xlsx", "nocover.xlsx", "long.xlsx", "not-a-file.xlsx")[i % 4], sheet=AWKWARD[(i + 3) % 15],
+            cell=f"C{i}", actual=values[i % len(values)], expected=values[(i + 5) % len(values)],
+            source=None if i % 3 == 0 else AWKWARD[(i + 1) % 15], title=AWKWARD[(i + 2) % 15],
+            extra={"family": "表内"} if i % 5 == 0 else {}))
+    return RunResult(files, findings)
+
+
+def _write_both(folder: Path, result: RunResult, units: dict, regions=None) -> tuple[Path, Path]:
+    slow = write_review(folder / "slow.xlsx", result, units, regions, fast=False)
+    fast = write_review(folder / "fast.xlsx", result, units, regions)
+    return slow, fast
+
+
+def _assert_same_parts(slow: Path, fast: Path) -> None:
+    with zipfile.ZipFile(slow) as a, zipfile.ZipFile(fast) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            if name != "docProps/core.xml":  # holds the creation time
+                assert a.read(name) == b.read(name), name
+        assert a.testzip() is None and b.testzip() is None
+
+
+def _cells(path: Path) -> dict[str, list[list[tuple]]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[(c.value, c.number_format, c.fill.fgColor.rgb, c.font.color and c.font.color.type == "rgb"
+                         and c.font.color.rgb) for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
+
+
+@pytest.fixture(scope="module")
+def awkward(tmp_path_factory) -> tuple[Path, Path]:
+    return _write_both(tmp_path_factory.mktemp("awkward"), _awkward_result(), UNITS)
+
+
+def test_spliced_workbook_is_the_cell_by_cell_one_byte_for_byte(awkward) -> None:
+    _assert_same_parts(*awkward)
+
+
+def test_every_cell_reads_back_the_same_in_openpyxl(awkward) -> None:
+    slow, fast = _cells(awkward[0]), _cells(awkward[1])
+    assert list(fast) == ["总览", "问题清单", "按规则统计", "按企业统计", "图表"]
+    assert fast == slow
+    head = [v for v, *_ in fast["总览"][0]]
+    rows = [dict(zip(head, r, strict=True)) for r in fast["总览"][1:]]
+    assert [r["文件"][0] for r in rows] == ["empty.xlsx", "<bad>.xlsx", "nocover.xlsx", "long.xlsx", "ok & fine.xlsx"]
+    bad = rows[1]
+    assert [bad[k][0] for k in ("企业名称", "统一社会信用代码", "报告期", "监管机构")] == AWKWARD[:4]
+    assert bad["状态"][2:] == ("FFFFC7CE", "FF9C0006") and rows[-1]["状态"][2:] == ("FFC6EFCE", "FF006100")
+    assert bad["资产负债率(%)"][0] is None and bad["利润总额(万元)"][0] is None  # NaN and inf stay blank
+    ok = rows[-1]
+    assert ok["营业收入利润率(%)"][:2] == (1e-7, "0.00%") and ok["利润总额(万元)"][:2] == (1e20, "#,##0.00")
+    assert ok["资产负债率预警线"][:2] == (0.70, "0.00%") and rows[0]["资产负债率预警线"][0] is None
+    assert len(rows[2]["说明"][0]) == 32_767 and rows[3]["企业名称"][0] == "😀" * 16_383  # Excel's limit, UTF-16 units
+    found = fast["问题清单"]
+    assert found[1][4][:3] == ("强制性", "General", "FFFFC7CE") and found[1][5][0] == "READ-UNREADABLE"
+    assert len(found) == 1 + 1 + len(_awkward_result().findings)
+
+
+def test_libreoffice_reads_both_alike(awkward, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice not installed")
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    p = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", every_sheet,
+                        "--outdir", str(tmp_path), *map(str, awkward)], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+
+    def sheet(kind: str, name: str) -> list[list[str]]:
+        with (tmp_path / f"{kind}-{name}.csv").open(encoding="utf-8", newline="") as fh:
+            return list(csv.reader(fh))
+
+    for name in ("总览", "问题清单", "按规则统计", "按企业统计"):
+        assert sheet("fast", name) == sheet("slow", name), name
+    overview = sheet("fast", "总览")
+    assert len(overview) == 6 and overview[2][1:5] == AWKWARD[:4]
+    assert overview[1][-1] == "文件为空 & <无法打开>\x07"  # the _x0007_ escape read back as the character
+    assert "_x0041_ stays literal" in {row[7] for row in sheet("fast", "问题清单")}
+
+
+def test_a_real_batch_with_region_summary_and_charts(tmp_path: Path) -> None:
+    write_returns(tmp_path / "in", 7, faulty_every=3)
+    (tmp_path / "in" / "empty.xlsx").write_bytes(b"")
+    br = run_batch([tmp_path / "in"], BatchOptions(workers=1, progress=False))
+    slow, fast = _write_both(tmp_path, br.result, br.indicator_units, br.regions)
+    _assert_same_parts(slow, fast)
+    cells = _cells(fast)
+    assert cells == _cells(slow) and "汇总-东胜区国资委" in cells
+    assert len(cells["总览"]) == 9 and len(cells["问题清单"]) == 2 + len(br.result.findings)
+    numbers = [v for row in cells["总览"][1:] for v, *_ in row if isinstance(v, float)]
+    assert numbers and all(math.isfinite(v) for v in numbers)
