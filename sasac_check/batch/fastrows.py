@@ -54,10 +54,17 @@ class _Inline(dict):
         return tail
 
 
+def register(*formats: Any) -> None:
+    """Give xlsxwriter Formats their xf index now (writing a cell with them would), so the saved styles hold them."""
+    for fmt in formats:
+        fmt._get_xf_index()
+
+
 class _Style(dict):
     def __missing__(self, fmt: Any) -> str:
-        # _get_xf_index registers the format with the workbook (as writing a cell with it does) and gives its index.
-        attr = self[fmt] = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+        if fmt is not None and fmt.xf_index is None:
+            raise ValueError("a Format of the bulk rows was not registered before the workbook was saved")
+        attr = self[fmt] = f' s="{fmt.xf_index}"' if fmt is not None else ""
         return attr
 
 
@@ -131,7 +138,9 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 def _write_part(fh: IO[bytes], xml: str, bulk: Bulk) -> None:
     if bulk.count:
-        xml = _DIMENSION.sub(lambda m: f'<dimension ref="A1:{m[1] or "A"}{bulk.count + 1}"/>', xml, count=1)
+        xml, n = _DIMENSION.subn(lambda m: f'<dimension ref="A1:{m[1] or "A"}{bulk.count + 1}"/>', xml, count=1)
+        if not n:
+            raise ValueError("no <dimension> of a header-only sheet to extend")
     xml = xml.replace("<sheetData/>", "<sheetData></sheetData>")
     end = xml.index("</sheetData>")
     fh.write(xml[:end].encode())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..model import SEVERITY_LABEL
 from ..runner import FileResult, RunResult
-from .fastrows import Bulk, splice, write_cells
+from .fastrows import Bulk, register, splice, write_cells
 
 STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
 STATUS_RANK = {"unreadable": 0, "failed": 1, "ok": 2}
@@ -38,8 +38,8 @@ def family_of(rule: str, extra: dict) -> str:
     return "其他"
 
 
-# Rows of the bulk sheets for fastrows (None: no cell; (value, format): a formatted cell), as the former
-# write_string / write_number / write_row calls wrote them (write_row leaves "" blank).
+# Rows of the bulk sheets, as fastrows cells: None writes no cell, (value, format) a formatted one. 问题清单's
+# unreadable rows and 按企业统计 leave "" blank (xlsxwriter's write_row does); elsewhere "" is an empty string cell.
 
 
 def _overview_rows(files: list[FileResult], ind_fmts: list, status_fmt: dict, f_pct) -> Iterator[list]:
@@ -92,8 +92,7 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     f_bad = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
     f_warn = wb.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C"})
     f_ok = wb.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
-    for fmt in (f_head, f_pct, f_num, f_bad, f_warn, f_ok):
-        fmt._get_xf_index()  # registered now, in a fixed order: the spliced rows refer to these xf indexes
+    register(f_head, f_pct, f_num, f_bad, f_warn, f_ok)  # in a fixed order, before any row: the same file either way
     bulk: dict[str, Bulk] = {}
 
     def add_rows(ws, count: int, rows) -> None:
@@ -222,6 +221,10 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     wb.close()
     if fast:
         part = out.with_name(out.name + ".part")
-        splice(target, part, bulk, level=1)
+        try:
+            splice(target, part, bulk, level=1)  # level 1: a third of level 6's time, files ≈ 20 % larger
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
         os.replace(part, out)
     return out
