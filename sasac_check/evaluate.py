@@ -9,7 +9,6 @@ import numpy as np
 
 from . import expr
 from .catalog import catalog, key
-from .interval import Iv
 from .model import Finding
 from .numbers import format_amount, format_percent
 from .rulefile import Indicator, Rule, RuleSet
@@ -88,10 +87,8 @@ def _evaluate_one(rs: RuleSet, t: SubmissionTable, rule: Rule, col: str | None) 
     lhs = rule.check.operands[0]
     disp = display_of(lhs, rs)
     loc_key, item, column, ind = _locus(rule, lhs, rs, col)
-    out = []
-    for row in np.flatnonzero(bad):
-        out.append(_finding(rule, t, int(row), actual, expected, disp, loc_key, item, column, ind, lhs, rs))
-    return out
+    mids = (actual.mid, expected.mid, expected.lo, expected.hi)  # once per rule, not once per finding
+    return [_finding(rule, t, int(row), mids, disp, loc_key, item, column, ind, lhs, rs) for row in np.flatnonzero(bad)]
 
 
 def _locus(rule: Rule, lhs: expr.Node, rs: RuleSet, col: str | None) -> tuple[list[str], str, str, Indicator | None]:
@@ -119,8 +116,7 @@ def _finding(
     rule: Rule,
     t: SubmissionTable,
     row: int,
-    actual: Iv,
-    expected: Iv,
+    mids: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     disp: Display,
     loc_keys: list[str],
     item: str,
@@ -130,9 +126,10 @@ def _finding(
     rs: RuleSet,
 ) -> Finding:
     scale = float(t.scale[row]) or 1.0
-    a_val, a_txt = _shown(float(actual.mid[row]), disp, scale)
-    e_val, e_txt = _shown(float(expected.mid[row]), disp, scale)
-    _, d_txt = _shown(float(actual.mid[row] - expected.mid[row]), disp, scale)
+    a_mid, e_mid, e_lo, e_hi = (float(m[row]) for m in mids)
+    a_val, a_txt = _shown(a_mid, disp, scale)
+    e_val, e_txt = _shown(e_mid, disp, scale)
+    _, d_txt = _shown(a_mid - e_mid, disp, scale)
     sheet = cell = ""
     cells = t.cells[row]
     for k in loc_keys:
@@ -142,7 +139,7 @@ def _finding(
     if not sheet:
         sheet = rule.sheet or (catalog().item(item).sheet if item in catalog().items else "")
     unit = disp.unit or (t.text("金额单位")[row] or "元" if disp.kind == "money" else "")
-    lo, hi = _shown(float(expected.lo[row]), disp, scale)[0], _shown(float(expected.hi[row]), disp, scale)[0]
+    lo, hi = _shown(e_lo, disp, scale)[0], _shown(e_hi, disp, scale)[0]
     fields = _Fmt(
         actual=a_txt,
         expected=e_txt,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -68,10 +69,11 @@ class SubmissionTable:
             extra.update(s.unknown)
         base = catalog().keys()
         keys = base + sorted(extra.difference(base))
-        # Row by row into one matrix (dict.get mapped in C over the keys), then column views.
-        nans, zeros = [np.nan] * len(keys), [0.0] * len(keys)
-        vmat = np.array([list(map(s.values.get, keys, nans)) for s in subs], dtype=float).reshape(n, len(keys))
-        wmat = np.array([list(map(s.widths.get, keys, zeros)) for s in subs], dtype=float).reshape(n, len(keys))
+        # Row by row into one matrix (dict.get mapped in C over the keys, straight into numpy), then column views.
+        m = len(keys)
+        nans, zeros = [np.nan] * m, [0.0] * m
+        vmat = np.fromiter(chain.from_iterable(map(s.values.get, keys, nans) for s in subs), float, n * m).reshape(n, m)
+        wmat = np.fromiter(chain.from_iterable(map(s.widths.get, keys, zeros) for s in subs), float, n * m).reshape(n, m)
         values = {k: vmat[:, j] for j, k in enumerate(keys)}
         widths = {k: wmat[:, j] for j, k in enumerate(keys)}
         unknown: dict[str, np.ndarray] = {}
