@@ -20,7 +20,6 @@ STRMAX = 32767  # Excel's limit, in UTF-16 units (xlsxwriter truncates longer st
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _ESCAPED = re.compile("(_x[0-9a-fA-F]{4}_)")  # a literal _xHHHH_ gets its underscore escaped, as Excel does
 _CONTROL = re.compile("([\x00-\x08\x0b-\x1f])")
-_LEADING, _TRAILING = re.compile(r"^\s"), re.compile(r"\s$")  # need xml:space="preserve"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -44,7 +43,8 @@ def inline_tail(s: str) -> str:
         s = _CONTROL.sub(lambda m: f"_x{ord(m[1]):04X}_", _ESCAPED.sub(r"_x005F\1", s))
         s = s.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
         s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    space = ' xml:space="preserve"' if _LEADING.search(s) or _TRAILING.search(s) else ""
+    # xlsxwriter's test, re ^\s or \s$: the same characters as str.isspace, without scanning the whole string
+    space = ' xml:space="preserve"' if s[:1].isspace() or s[-1:].isspace() else ""
     return f' t="inlineStr"><is><t{space}>{s}</t></is></c>'
 
 

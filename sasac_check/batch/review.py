@@ -56,20 +56,20 @@ def _value(v):
     return v if isinstance(v, int | float) and not isinstance(v, bool) else None if v is None else str(v)
 
 
-def _finding_rows(files: list[FileResult], findings: list, names: dict, sev_fmt: dict) -> Iterator[list]:
+def _finding_rows(files: list[FileResult], findings: list, families: list[str], names: dict, sev_fmt: dict) -> Iterator[list]:
     for f in files:
         if f.status == "unreadable":
             yield [f.path, None, None, None, ("强制性", sev_fmt["error"]), "READ-UNREADABLE", "读取", f"无法读取：{f.reason}"]
-    for x in findings:
+    for x, fam in zip(findings, families, strict=True):
         yield [x.file, names.get(x.file, ""), x.sheet, x.cell, (SEVERITY_LABEL[x.severity], sev_fmt[x.severity]), x.rule,
-               family_of(x.rule, x.extra), x.message, _value(x.actual), _value(x.expected), x.source or ""]
+               fam, x.message, _value(x.actual), _value(x.expected), x.source or ""]
 
 
-def _enterprise_rows(counted: list[FileResult], per: dict, fams: list[str]) -> Iterator[list]:
+def _enterprise_rows(counted: list[FileResult], per: dict[str, Counter], fams: list[str]) -> Iterator[list]:
     for f in counted:
         c = per.get(f.path, Counter())
         yield [f.path or None, f.cover.get("企业名称") or None, f.cover.get("统一社会信用代码") or None, f.counts["error"],
-               f.counts["warning"], f.counts["info"], *[sum(v for (_, fam), v in c.items() if fam == k) for k in fams]]
+               f.counts["warning"], f.counts["info"], *[c[k] for k in fams]]
 
 
 def write_review(path: str | Path, result: RunResult, units: dict[str, str] | None = None, regions: list | None = None,
@@ -134,7 +134,9 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     wf.set_column(7, 7, 90)
     unread = sum(1 for f in result.files if f.status == "unreadable")
     n_found = unread + len(result.findings)
-    add_rows(wf, n_found, _finding_rows(files, result.findings, names, {"error": f_bad, "warning": f_warn, "info": None}))
+    families = [family_of(x.rule, x.extra) for x in result.findings]
+    add_rows(wf, n_found, _finding_rows(files, result.findings, families, names,
+                                        {"error": f_bad, "warning": f_warn, "info": None}))
     if n_found:
         wf.autofilter(0, 0, n_found, len(fhead) - 1)
 
@@ -161,10 +163,10 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     n_rules = len(rules_sorted)
 
     # 按企业统计 ------------------------------------------------------------------------------------
-    fams = sorted({family_of(x.rule, x.extra) for x in result.findings})
-    per: dict[str, Counter] = defaultdict(Counter)
-    for x in result.findings:
-        per[x.file][(x.severity, family_of(x.rule, x.extra))] += 1
+    fams = sorted(set(families))
+    per: dict[str, Counter] = defaultdict(Counter)  # file -> findings by family
+    for x, fam in zip(result.findings, families, strict=True):
+        per[x.file][fam] += 1
     we = wb.add_worksheet("按企业统计")
     we.write_row(0, 0, ["文件", "企业名称", "统一社会信用代码", "强制性", "提示性", "信息", *[f"{k}类" for k in fams]], f_head)
     we.set_column(0, 0, 36)
