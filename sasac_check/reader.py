@@ -695,31 +695,41 @@ class _Reader:
             first = coord(lay.rows[item], lay.label_col)
             self.find("READ-DUPLICATE-ITEM", "warning", f"项目“{item}”在“{sd.name}”中出现两次（另见 {first}），已按第一次读取",
                       lay.name, coord(r, lay.label_col), item)
-        # Numbers typed as numbers (nearly every cell) go into the dicts in bulk; the rest one by one.
-        sub, sheet, plan = self.sub, lay.name, _cell_plan(lay)
-        sub.cells.update(plan.cells)
-        amount_w = 0.005 * sub.scale
+        plan = _cell_plan(lay)
+        self.sub.cells.update(plan.cells)
+        amount_w = 0.005 * self.sub.scale
         for count, keys, rcs, names in plan.groups:
-            try:
-                raws = [grid[r][c] for r, c in rcs]
-            except IndexError:  # a ragged grid (values from an open workbook)
-                raws = [_cell(grid, r, c) for r, c in rcs]
-            numeric = [type(x) in _NUMBER for x in raws]
-            if all(numeric):
-                good_keys, good = keys, raws
-            else:
-                good_keys, good = list(compress(keys, numeric)), list(compress(raws, numeric))
             if count:
-                sub.values.update(zip(good_keys, map(float, good), strict=True))
-                sub.widths.update(dict.fromkeys(good_keys, 0.5))
+                self.read_cells(grid, lay.name, keys, rcs, names, 1.0, 0.5)
             else:
-                scale = sub.scale
-                sub.values.update(zip(good_keys, [x * scale for x in good], strict=True))  # float noise is far inside the half-width
-                sub.widths.update(dict.fromkeys(good_keys, amount_w))
-            if good is not raws:
-                for i in (i for i, ok in enumerate(numeric) if not ok):
-                    (r, c), (item, col) = rcs[i], names[i]
-                    self.read_value(grid, sheet, r, c, item, col, 1.0 if count else sub.scale, 0.5 if count else amount_w)
+                self.read_cells(grid, lay.name, keys, rcs, names, self.sub.scale, amount_w)
+
+    def read_cells(self, grid: Grid, sheet: str, keys: list[str], rcs: list[tuple[int, int]], names: list[tuple[str, str]],
+                   scale: float, width: float | list[float]) -> None:
+        """Values of many cells: numbers typed as numbers (nearly all) in bulk, the rest through read_value.
+
+        `width` is the half-width of every cell, or one per cell; `scale` multiplies amounts (1.0: used as is).
+        """
+        sub = self.sub
+        try:
+            raws = [grid[r][c] for r, c in rcs]
+        except IndexError:  # a ragged grid (values from an open workbook)
+            raws = [_cell(grid, r, c) for r, c in rcs]
+        numeric = [type(x) in _NUMBER for x in raws]
+        every = all(numeric)
+        good_keys, good = (keys, raws) if every else (list(compress(keys, numeric)), list(compress(raws, numeric)))
+        if scale == 1.0:
+            sub.values.update(zip(good_keys, map(float, good), strict=True))
+        else:  # float noise (1234.56 × 10000) is far inside the half-width
+            sub.values.update(zip(good_keys, [x * scale for x in good], strict=True))
+        if isinstance(width, list):
+            sub.widths.update(zip(good_keys, width if every else compress(width, numeric), strict=True))
+        else:
+            sub.widths.update(dict.fromkeys(good_keys, width))
+        if not every:
+            for i in (i for i, ok in enumerate(numeric) if not ok):
+                (r, c), (item, col) = rcs[i], names[i]
+                self.read_value(grid, sheet, r, c, item, col, scale, width[i] if isinstance(width, list) else width)
 
     def read_value(self, grid: Grid, sheet: str, r: int, c: int, item: str, col: str, scale: float,
                    default_w: float, percent: bool = False) -> None:
@@ -770,9 +780,12 @@ class _Reader:
         for r, name in lay.duplicates:
             self.find("READ-DUPLICATE-ITEM", "warning", f"指标“{name}”出现两次，已按第一次读取", lay.name,
                       coord(r, lay.label_col), name, col)
-        for name, r in lay.rows.items():
-            ind = self.indicators[name]
-            self.read_value(grid, lay.name, r, lay.columns[col], name, col, 1.0, ind.half_width)
+        c = lay.columns[col]
+        names = [(name, col) for name in lay.rows]
+        keys = [key(name, col) for name, _ in names]
+        rcs = [(r, c) for r in lay.rows.values()]
+        self.sub.cells.update(zip(keys, [(lay.name, coord(r, c)) for r, c in rcs], strict=True))
+        self.read_cells(grid, lay.name, keys, rcs, names, 1.0, [self.indicators[name].half_width for name, _ in names])
 
 
 def _text(v: Any) -> str:
