@@ -15,7 +15,6 @@ from .evaluate import evaluate
 from .interval import Iv
 from .model import SEVERITY_ORDER, Finding
 from .rulefile import RuleSet
-from .schemas import validate
 from .submission import Submission, UnreadableWorkbook
 from .table import SubmissionTable
 
@@ -67,12 +66,18 @@ def compute_indicators(rs: RuleSet, table: SubmissionTable) -> dict[str, Iv]:
 
 
 def check_submissions(
-    rs: RuleSet, subs: Sequence[Submission], priors: Sequence[Submission | None] | None = None
+    rs: RuleSet, subs: Sequence[Submission], priors: Sequence[Submission | None] | None = None, schemas: bool = True
 ) -> tuple[list[Finding], SubmissionTable]:
-    """Reader problems, schema failures and rule failures of already-read submissions."""
+    """Reader problems, schema failures and rule failures of already-read submissions.
+
+    `schemas=False` leaves the pandera validation to the caller (a batch validates every return at once).
+    """
     table = SubmissionTable.from_submissions(subs, priors)
     findings = [p for s in subs for p in s.problems]
-    findings += validate(table)
+    if schemas:
+        from .schemas import validate  # pandas and pandera: imported only where validation runs
+
+        findings += validate(table)
     findings += evaluate(rs, table)
     return findings, table
 

@@ -50,7 +50,7 @@ class SubmissionTable:
         self.values, self.widths, self.unknown, self.texts = values, widths, unknown, texts
         self.scale = scale
         self.files = list(files) or [""] * n
-        self.cells = list(cells) or [{} for _ in range(n)]
+        self.cells = cells if len(cells) else [{} for _ in range(n)]  # any sequence: a batch builds rows on demand
         self.prior = prior
         self.present = present if present is not None else np.ones(n, dtype=bool)
         self._nan = np.full(n, np.nan)

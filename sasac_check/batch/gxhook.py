@@ -2,27 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from ..table import SubmissionTable
+from .schemacheck import table_of
 from .worker import FileRecord
-
-
-def table_of(records: list[FileRecord], keys: tuple[str, ...]) -> SubmissionTable:
-    """A SubmissionTable over every readable return, built straight from the arrays the workers sent."""
-    ok = [r for r in records if r.status == "ok" and r.xp is not None]
-    n = len(ok)
-    vals = np.vstack([r.xp.values for r in ok]) if n else np.empty((0, len(keys)))  # type: ignore[union-attr]
-    wids = np.vstack([r.xp.widths for r in ok]) if n else np.empty((0, len(keys)))  # type: ignore[union-attr]
-    unk = np.vstack([r.xp.unknown for r in ok]) if n else np.empty((0, len(keys)), bool)  # type: ignore[union-attr]
-    values = {k: vals[:, i].copy() for i, k in enumerate(keys)}
-    widths = {k: wids[:, i].copy() for i, k in enumerate(keys)}
-    unknown = {k: unk[:, i].copy() for i, k in enumerate(keys) if unk[:, i].any()}
-    fields = sorted({f for r in ok for f in r.cover})
-    texts = {f: np.array([r.cover.get(f, "") for r in ok], dtype=object) for f in fields}
-    scale = np.array([r.xp.scale for r in ok], float)  # type: ignore[union-attr]
-    cells = [{k: c for k, c in zip(keys, r.xp.cells, strict=True) if c is not None} for r in ok]  # type: ignore[union-attr]
-    return SubmissionTable(n, values, widths, unknown, texts, scale, [r.path for r in ok], cells)
 
 
 def run_gx_hook(records: list[FileRecord], keys: tuple[str, ...], rs, gx_dir: str) -> str:

@@ -104,8 +104,10 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     records: list[FileRecord] = []
     priors: list[FileRecord] = []
     findings: list[Finding] = []
+    from .schemacheck import prepare
+
     try:
-        for res in _execute(jobs, opts, workers):
+        for res in _execute(jobs, opts, workers, prepare):
             for r in res.records:
                 (priors if r.prior else records).append(r)
             findings += res.findings
@@ -115,6 +117,7 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
         if bar is not None:
             bar.close()
     records.sort(key=lambda r: r.index)
+    findings += validate_schemas(records, keys)
     findings += cross.duplicates(records)
     pairs = cross.match_priors(records, [*priors, *records])
     findings += cross.cross_period(rs, keys, pairs)
@@ -136,18 +139,37 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes, regions)
 
 
-def _execute(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[ChunkResult]:
+def validate_schemas(records: list[FileRecord], keys: tuple[str, ...]) -> list[Finding]:
+    """Schema findings of the whole batch; should pandera trip over the batch, return by return instead."""
+    from .schemacheck import validate_records
+
+    try:
+        return validate_records(records, keys)
+    except Exception:
+        out: list[Finding] = []
+        for i, rec in enumerate(records):
+            if rec.status != "ok" or rec.prior:
+                continue
+            try:
+                out += validate_records([rec], keys)
+            except Exception as e:
+                records[i] = FileRecord(rec.index, rec.path, "unreadable", f"校验时出错（{type(e).__name__}: {e}）")
+        return out
+
+
+def _execute(jobs: list[Job], opts: BatchOptions, workers: int, started=None) -> Iterator[ChunkResult]:
+    """Results of every job as they complete; `started()` runs once the first jobs are out (while they run)."""
     if not jobs:
         return
     if opts.cluster is not None:
         from .cluster import run_on_cluster
 
-        yield from run_on_cluster(opts.cluster, jobs)
+        yield from run_on_cluster(opts.cluster, jobs, started=started)
         return
     from .pool import LocalPool
 
     with LocalPool(workers, opts.timeout) as pool:
-        yield from pool.run(jobs)
+        yield from pool.run(jobs, started=started)
 
 
 def _result(records: list[FileRecord], findings: list[Finding], strict: bool) -> RunResult:

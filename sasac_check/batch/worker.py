@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..catalog import catalog
 from ..model import Finding
 from ..submission import Submission, UnreadableWorkbook
 from .inputs import Task
 
 # The shared slot the parent watches for hung files: (array, slot) — [start time, task index] per slot.
 WATCH: tuple | None = None
-COVER_CELLS = ("企业名称", "统一社会信用代码", "报告期", "行业类型")
 
 
 @dataclass
@@ -115,13 +115,11 @@ def rules_for(paths: tuple[str, ...]):
 def warm() -> None:
     """Import and build, once in the parent, what every worker needs, so forked workers start ready.
 
-    Without it each worker pays ≈1.5 s (pandas, pandera, the schemas, calamine) before its first return.
+    Workers never import pandas: the schemas are validated in the parent, over the whole batch at once.
     """
     from ..reader import _indicators
     from ..runner import check_submissions  # noqa: F401 - imported for its side effect: modules loaded
-    from ..schemas import sheet_schemas
 
-    sheet_schemas()
     _indicators()
     import python_calamine  # noqa: F401
 
@@ -222,12 +220,13 @@ def _records(good: list[tuple[Task, Submission]], table, keys: tuple[str, ...], 
     shared: dict[tuple, tuple] = {}
     cells_of = [shared.setdefault(t, t) for t in (tuple(map(sub.cells.get, keys)) for _, sub in good)]
     block = XPBlock(vals, wids, unk, cells_of, np.array([sub.scale for _, sub in good], dtype=float))
+    cover_cells = [f.name for f in catalog().cover_fields]
     names = list(inds)
     stated = [(n, f"{n}[本期值]") for n in names]
     columns = [[_num(x) for x in mid.tolist()] for mid in inds.values()]  # the chunk's midpoints, column-wise
     out = []
     for i, (task, sub) in enumerate(good):
-        cells = {k: sub.cells[k] for k in COVER_CELLS if k in sub.cells}
+        cells = {k: sub.cells[k] for k in cover_cells if k in sub.cells}
         for name, k in stated:
             c = sub.cells.get(k)
             if c:
@@ -242,7 +241,7 @@ def _records(good: list[tuple[Task, Submission]], table, keys: tuple[str, ...], 
 def _check(rs, subs: list[Submission]):
     from ..runner import check_submissions, compute_indicators, plan_findings
 
-    findings, table = check_submissions(rs, subs)
+    findings, table = check_submissions(rs, subs, schemas=False)  # schemas: see schemacheck.validate_records
     findings += plan_findings(rs, subs)  # as `check` does: targets binding one enterprise, 提示性
     # Midpoints once per chunk: each record reads one row of them.
     return findings, {n: iv.mid for n, iv in compute_indicators(rs, table).items()}, table
