@@ -92,5 +92,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def entry() -> None:
+    """The console script: main(), then exit without tearing down the heap object by object.
+
+    Every output is written and closed by then; a batch of 10,000 returns leaves ≈ 0.3 s of deallocation
+    that would only delay the shell prompt. atexit handlers still run.
+    """
+    import atexit
+    import os
+
+    code = main()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more to say
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -471,8 +471,9 @@ def _zip_member(data: bytes, entry: tuple[int, int, int]) -> bytes | None:
     return None
 
 
+@lru_cache(maxsize=64)  # returns of one template share these two parts byte for byte
 def _parts_by_name(wb: bytes, rels: bytes) -> dict[str, str]:
-    """Sheet name → worksheet part path, from workbook.xml and its relationships."""
+    """Sheet name → worksheet part path, from workbook.xml and its relationships (do not modify the result)."""
     targets: dict[str, str] = {}
     for m in _REL.finditer(rels):
         a = {k.decode(): v.decode() for k, v in _ATTR.findall(m.group(0))}
