@@ -38,7 +38,7 @@ def test_wheel_ships_the_data_folders(wheel: Path) -> None:
     ):
         assert needed in names, needed
     entry = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "sasac-check = sasac_check.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    assert "sasac-check = sasac_check.cli:entry" in zipfile.ZipFile(wheel).read(entry).decode()
 
 
 def test_non_editable_install_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
