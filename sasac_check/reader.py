@@ -228,7 +228,13 @@ def _reuse(kind: tuple, grid: Grid, compute) -> SheetLayout | None:
     bucket = _REUSABLE.setdefault((*kind, len(grid)), [])
     for labels, header, lay in bucket:
         lc = lay.label_col
-        if tuple(grid[lay.header_row]) == header and tuple([row[lc] if lc < len(row) else None for row in grid]) == labels:
+        if tuple(grid[lay.header_row]) != header:
+            continue
+        try:
+            same = tuple([row[lc] for row in grid]) == labels
+        except IndexError:  # a ragged grid
+            same = tuple([row[lc] if lc < len(row) else None for row in grid]) == labels
+        if same:
             return lay
     lay = compute()
     if lay is not None and lay.header_row >= 0 and len(bucket) < 8:
@@ -646,7 +652,15 @@ class _Reader:
         if lay is not None:
             grid = self.src.grid(lay.name)
             vcol = lay.columns.get("值", lay.label_col + 1)
+            header = lay.header_row >= 0
             for fname, r in lay.rows.items():
+                if header:  # the common case first: text in the 值 column
+                    row = grid[r] if r < len(grid) else ()
+                    v = row[vcol] if vcol < len(row) else None
+                    if type(v) is str and (v := v.strip()):
+                        sub.cells[fname] = (lay.name, coord(r, vcol))
+                        sub.cover[fname] = v
+                        continue
                 c = vcol
                 if _blank(_cell(grid, r, c)) and lay.header_row < 0:  # loose layout: next filled cell right
                     c = next((j for j in range(vcol, len(grid[r])) if not _blank(grid[r][j])), vcol)

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..model import Finding
 from ..runner import FileResult, RunResult, sort_findings
 from . import cross
+from .background import Background
 from .inputs import DEFAULT_MAX_MB, Task, discover
 from .worker import ChunkResult, FileRecord, Job, rules_for, warm
 
@@ -117,7 +118,7 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
         if bar is not None:
             bar.close()
     records.sort(key=lambda r: r.index)
-    findings += validate_schemas(records, keys)
+    schemas = Background(validate_schemas, records, keys)  # pandera in a child while this process goes on
     findings += cross.duplicates(records)
     pairs = cross.match_priors(records, [*priors, *records])
     findings += cross.cross_period(rs, keys, pairs)
@@ -128,6 +129,10 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     findings += found
     n_pairs = len(pairs)
     del priors, pairs
+    found, broken = schemas.result()
+    findings += found
+    for i, reason in broken.items():
+        records[i] = FileRecord(records[i].index, records[i].path, "unreadable", reason)
     notes = []
     if opts.gx_dir:
         from .gxhook import run_gx_hook
@@ -139,22 +144,27 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes, regions)
 
 
-def validate_schemas(records: list[FileRecord], keys: tuple[str, ...]) -> list[Finding]:
-    """Schema findings of the whole batch; should pandera trip over the batch, return by return instead."""
+def validate_schemas(records: list[FileRecord], keys: tuple[str, ...]) -> tuple[list[Finding], dict[int, str]]:
+    """Schema findings of the whole batch, and {position: reason} of returns pandera could not validate.
+
+    Should pandera trip over the batch, it validates return by return, and a return it still trips on
+    becomes unreadable with the reason (the others keep their findings).
+    """
     from .schemacheck import validate_records
 
     try:
-        return validate_records(records, keys)
+        return validate_records(records, keys), {}
     except Exception:
         out: list[Finding] = []
+        broken: dict[int, str] = {}
         for i, rec in enumerate(records):
             if rec.status != "ok" or rec.prior:
                 continue
             try:
                 out += validate_records([rec], keys)
             except Exception as e:
-                records[i] = FileRecord(rec.index, rec.path, "unreadable", f"校验时出错（{type(e).__name__}: {e}）")
-        return out
+                broken[i] = f"校验时出错（{type(e).__name__}: {e}）"
+        return out, broken
 
 
 def _execute(jobs: list[Job], opts: BatchOptions, workers: int, started=None) -> Iterator[ChunkResult]:

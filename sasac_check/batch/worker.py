@@ -181,15 +181,19 @@ def _mark(task: Task | None) -> None:
         arr[2 * slot + 1] = task.index if task is not None else -1
 
 
-def read_one(task: Task, timeout: float, zips: dict) -> Submission | FileRecord:
-    """A Submission, or the unreadable record saying why (never an exception)."""
+def read_one(task: Task, timeout: float, zips: dict, armed: bool = False) -> Submission | FileRecord:
+    """A Submission, or the unreadable record saying why (never an exception).
+
+    `armed`: the SIGALRM handler is installed already (once per chunk, by the caller).
+    """
     if task.error:
         return FileRecord(task.index, task.name, "unreadable", task.error)
-    use_alarm = timeout > 0 and threading.current_thread() is threading.main_thread()
+    use_alarm = timeout > 0 and (armed or threading.current_thread() is threading.main_thread())
     _mark(task)
     try:
         if use_alarm:
-            signal.signal(signal.SIGALRM, _alarm)
+            if not armed:
+                signal.signal(signal.SIGALRM, _alarm)
             signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
             sub = _read(task, zips)
@@ -268,8 +272,11 @@ def _process_chunk(job: Job) -> ChunkResult:
     zips: dict[str, zipfile.ZipFile] = {}
     records: list[FileRecord] = []
     good: list[tuple[Task, Submission]] = []
+    armed = job.timeout > 0 and threading.current_thread() is threading.main_thread()
+    if armed:
+        signal.signal(signal.SIGALRM, _alarm)
     for task in job.tasks:
-        got = read_one(task, job.timeout, zips)
+        got = read_one(task, job.timeout, zips, armed)
         if isinstance(got, FileRecord):
             got.prior = job.prior
             records.append(got)

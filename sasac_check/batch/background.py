@@ -1,0 +1,50 @@
+"""One call run in a forked process while the caller goes on (inline where fork is unavailable)."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Callable
+from typing import Any
+
+
+def _child(conn, fn: Callable, args: tuple) -> None:
+    try:
+        conn.send((True, fn(*args)))
+    except BaseException as e:  # reported to the parent, which then runs the call itself
+        try:
+            conn.send((False, f"{type(e).__name__}: {e}"))
+        except Exception:
+            pass
+    finally:
+        conn.close()
+
+
+class Background:
+    """`fn(*args)` in a forked child; `result()` waits for its value.
+
+    Should the child fail or die, `result()` runs the call in the caller instead: the answer is never lost,
+    only the time saved.
+    """
+
+    def __init__(self, fn: Callable, *args: Any) -> None:
+        self.fn, self.args = fn, args
+        self.proc = self.conn = None
+        if "fork" not in mp.get_all_start_methods():
+            return
+        ctx = mp.get_context("fork")
+        self.conn, child = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_child, args=(child, fn, args), daemon=True)
+        self.proc.start()
+        child.close()
+
+    def result(self) -> Any:
+        if self.proc is None:
+            return self.fn(*self.args)
+        try:
+            ok, value = self.conn.recv()  # type: ignore[union-attr]
+        except (EOFError, OSError):
+            ok, value = False, "child exited"
+        finally:
+            self.conn.close()  # type: ignore[union-attr]
+            self.proc.join()
+        return value if ok else self.fn(*self.args)
