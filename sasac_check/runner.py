@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -95,6 +96,7 @@ def sort_findings(findings: list[Finding], order: dict[str, int] | None = None) 
     )
 
 
+@lru_cache(maxsize=65_536)  # a batch sorts tens of thousands of findings over a few hundred cells
 def _cell_key(cell: str) -> tuple[int, str]:
     digits = "".join(ch for ch in cell if ch.isdigit())
     return (int(digits) if digits else 0, cell)

@@ -54,31 +54,44 @@ def _too_large(size: int, max_bytes: int) -> str:
     return ""
 
 
+def _walk(folder: str) -> list[tuple[str, int]]:
+    """(path, size) of every wanted file under `folder`: its files by name, then its folders (hidden ones skipped)."""
+    out: list[tuple[str, int]] = []
+    subdirs: list[str] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return out
+    for e in entries:
+        try:
+            if e.is_dir(follow_symlinks=False):  # as os.walk: a linked folder is not entered (no loops)
+                if not e.name.startswith("."):
+                    subdirs.append(e.path)
+            elif _wanted(e.name) or e.name.lower().endswith(".zip"):
+                out.append((e.path, e.stat().st_size))
+        except OSError:  # vanished or unreadable entry: reported when read
+            out.append((e.path, 0))
+    for d in subdirs:
+        out += _walk(d)
+    return out
+
+
 def discover(paths: list[str | Path], max_mb: float = DEFAULT_MAX_MB) -> list[Task]:
     """Every input in the given order; folders sorted recursively; a missing path is a task with an error."""
     max_bytes = int(max_mb * 2**20) if max_mb else 0
-    files: list[Path] = []
-    missing: list[str] = []
+    tasks: list[Task] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = []
-            for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [Path(root) / n for n in sorted(names) if _wanted(n) or n.lower().endswith(".zip")]
-            files += found
+            found = _walk(str(p))
         elif p.exists():
-            files.append(p)
+            found = [(str(p), p.stat().st_size)]
         else:
-            missing.append(str(p))
-            files.append(p)
-    tasks: list[Task] = []
-    for f in files:
-        i = len(tasks)
-        if str(f) in missing and not f.exists():
-            tasks.append(Task(i, str(f), str(f), error="文件不存在"))
-        elif f.suffix.lower() == ".zip" and zipfile.is_zipfile(f):
-            tasks += _zip_tasks(f, i, max_bytes)
-        else:
-            size = f.stat().st_size
-            tasks.append(Task(i, str(f), str(f), None, size, _too_large(size, max_bytes)))
+            tasks.append(Task(len(tasks), str(p), str(p), error="文件不存在"))
+            continue
+        for f, size in found:
+            i = len(tasks)
+            if f.lower().endswith(".zip") and zipfile.is_zipfile(f):
+                tasks += _zip_tasks(Path(f), i, max_bytes)
+            else:
+                tasks.append(Task(i, f, f, None, size, _too_large(size, max_bytes)))
     return tasks
