@@ -135,3 +135,13 @@ def test_a_real_batch_with_region_summary_and_charts(tmp_path: Path) -> None:
     assert len(cells["总览"]) == 9 and len(cells["问题清单"]) == 2 + len(br.result.findings)
     numbers = [v for row in cells["总览"][1:] for v, *_ in row if isinstance(v, float)]
     assert numbers and all(math.isfinite(v) for v in numbers)
+
+
+def test_big_sheets_rendered_in_a_helper_process_give_the_same_file(tmp_path: Path, monkeypatch) -> None:
+    from sasac_check.batch import review
+
+    result = _awkward_result()
+    inline = write_review(tmp_path / "inline.xlsx", result, {"资产负债率": "%"})
+    monkeypatch.setattr(review, "PARALLEL_ROWS", 1)  # every bulk sheet through a forked helper
+    helped = write_review(tmp_path / "helped.xlsx", result, {"资产负债率": "%"})
+    _assert_same_parts(inline, helped)

@@ -118,10 +118,14 @@ def write_cells(ws: Any, rows: Iterable[Sequence[Cell]], first: int = 1) -> None
 
 @dataclass
 class Bulk:
-    """The data rows of one sheet, below its header row: `count` rows, produced lazily by `rows`."""
+    """The data rows of one sheet, below its header row: `count` rows, produced lazily by `rows`.
+
+    `rendered`, when given, holds the rows already rendered (`.result()` → the UTF-8 bytes of render()).
+    """
 
     count: int
     rows: Iterable[Sequence[Cell]]
+    rendered: Any = None
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -144,8 +148,11 @@ def _write_part(fh: IO[bytes], xml: str, bulk: Bulk) -> None:
     xml = xml.replace("<sheetData/>", "<sheetData></sheetData>")
     end = xml.index("</sheetData>")
     fh.write(xml[:end].encode())
-    for chunk in render(bulk.rows, count=bulk.count):
-        fh.write(chunk.encode())
+    if bulk.rendered is not None:
+        fh.write(bulk.rendered.result())
+    else:
+        for chunk in render(bulk.rows, count=bulk.count):
+            fh.write(chunk.encode())
     fh.write(xml[end:].encode())
 
 

@@ -21,6 +21,7 @@ from .worker import ChunkResult, FileRecord, Job, rules_for, warm
 # Each chunk pays ≈ 0.12 s of schema validation whatever its size (pandera's per-column cost, 266 columns), so
 # chunks are large, and at least MIN_CHUNK (that cost < 30% of the chunk) unless the batch is small. A worker holds
 # ≈ 33 KB per return of its chunk: MAX_CHUNK keeps that near 80 MB.
+EARLY_VALIDATION = 0.6  # validate the returns read so far once this share of the batch is in
 MIN_CHUNK = 250
 MAX_CHUNK = 2500
 
@@ -107,6 +108,10 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     findings: list[Finding] = []
     from .schemacheck import prepare
 
+    # Schema validation (pandera) runs in forked children: most returns while the last chunks are read, the
+    # rest while this process runs the cross-submission checks.
+    validations: list[Background] = []
+    early = math.ceil(EARLY_VALIDATION * len(tasks))
     try:
         for res in _execute(jobs, opts, workers, prepare):
             for r in res.records:
@@ -114,11 +119,14 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
             findings += res.findings
             if bar is not None:
                 bar.update(len(res.records))
+            if not validations and len(records) >= early and len(records) < len(tasks):
+                validations.append(Background(validate_schemas, list(records), keys))
     finally:
         if bar is not None:
             bar.close()
+    done = len(validations[0].args[0]) if validations else 0
+    validations.append(Background(validate_schemas, records[done:], keys))  # records arrive in completion order
     records.sort(key=lambda r: r.index)
-    schemas = Background(validate_schemas, records, keys)  # pandera in a child while this process goes on
     findings += cross.duplicates(records)
     pairs = cross.match_priors(records, [*priors, *records])
     findings += cross.cross_period(rs, keys, pairs)
@@ -129,10 +137,13 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     findings += found
     n_pairs = len(pairs)
     del priors, pairs
-    found, broken = schemas.result()
-    findings += found
-    for i, reason in broken.items():
-        records[i] = FileRecord(records[i].index, records[i].path, "unreadable", reason)
+    broken: dict[int, str] = {}
+    for v in validations:
+        found, bad = v.result()
+        findings += found
+        broken.update(bad)
+    if broken:
+        records = [FileRecord(r.index, r.path, "unreadable", broken[r.index]) if r.index in broken else r for r in records]
     notes = []
     if opts.gx_dir:
         from .gxhook import run_gx_hook
@@ -145,7 +156,7 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
 
 
 def validate_schemas(records: list[FileRecord], keys: tuple[str, ...]) -> tuple[list[Finding], dict[int, str]]:
-    """Schema findings of the whole batch, and {position: reason} of returns pandera could not validate.
+    """Schema findings of `records`, and {record index: reason} of returns pandera could not validate.
 
     Should pandera trip over the batch, it validates return by return, and a return it still trips on
     becomes unreadable with the reason (the others keep their findings).
@@ -157,13 +168,13 @@ def validate_schemas(records: list[FileRecord], keys: tuple[str, ...]) -> tuple[
     except Exception:
         out: list[Finding] = []
         broken: dict[int, str] = {}
-        for i, rec in enumerate(records):
+        for rec in records:
             if rec.status != "ok" or rec.prior:
                 continue
             try:
                 out += validate_records([rec], keys)
             except Exception as e:
-                broken[i] = f"校验时出错（{type(e).__name__}: {e}）"
+                broken[rec.index] = f"校验时出错（{type(e).__name__}: {e}）"
         return out, broken
 
 

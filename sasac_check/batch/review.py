@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..model import SEVERITY_LABEL
 from ..runner import FileResult, RunResult
-from .fastrows import Bulk, register, splice, write_cells
+from .background import Background
+from .fastrows import Bulk, register, render, splice, write_cells
 
 STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
 STATUS_RANK = {"unreadable": 0, "failed": 1, "ok": 2}
@@ -72,6 +73,13 @@ def _enterprise_rows(counted: list[FileResult], per: dict[str, Counter], fams: l
                f.counts["warning"], f.counts["info"], *[c[k] for k in fams]]
 
 
+PARALLEL_ROWS = 15_000  # sheets with at least this many rows are rendered in a helper process meanwhile
+
+
+def _rendered(rows, count: int) -> bytes:
+    return "".join(render(rows, count=count)).encode()
+
+
 def write_review(path: str | Path, result: RunResult, units: dict[str, str] | None = None, regions: list | None = None,
                  *, fast: bool = True) -> Path:
     """Write the review workbook; every number comes from `result` (the same data as the JSON).
@@ -96,10 +104,12 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     bulk: dict[str, Bulk] = {}
 
     def add_rows(ws, count: int, rows) -> None:
-        if fast:
-            bulk[ws.name] = Bulk(count, rows)
-        else:
+        if not fast:
             write_cells(ws, rows)
+        elif count >= PARALLEL_ROWS:  # a big sheet renders in a forked helper while this process does the rest
+            bulk[ws.name] = Bulk(count, (), Background(_rendered, rows, count))
+        else:
+            bulk[ws.name] = Bulk(count, rows)
 
     inds = [n for n in KEY_INDICATORS if any(n in f.indicators for f in result.files)] or [
         n for n in KEY_INDICATORS if n in units]
