@@ -211,6 +211,26 @@ def _cell_plan(lay: SheetLayout) -> _CellPlan:
     return plan
 
 
+_IND_PLANS: dict[int, tuple[SheetLayout, _CellPlan, list[float]]] = {}
+
+
+def _indicator_plan(lay: SheetLayout, col: str, indicators: dict) -> tuple[_CellPlan, list[float]]:
+    """The 主要指标 value cells of a layout and each indicator's half-width, computed once per layout."""
+    got = _IND_PLANS.get(id(lay))
+    if got is not None and got[0] is lay:
+        return got[1], got[2]
+    c = lay.columns[col]
+    names = [(name, col) for name in lay.rows]
+    rcs = [(r, c) for r in lay.rows.values()]
+    cells = {key(name, col): (lay.name, coord(r, c)) for (name, _), (r, c) in zip(names, rcs, strict=True)}
+    plan = _CellPlan(cells, [(False, list(cells), rcs, names)])
+    widths = [indicators[name].half_width for name, _ in names]
+    if len(_IND_PLANS) > 512:
+        _IND_PLANS.clear()
+    _IND_PLANS[id(lay)] = (lay, plan, widths)
+    return plan, widths
+
+
 _NUMBER = (float, int)
 
 
@@ -795,12 +815,10 @@ class _Reader:
         for r, name in lay.duplicates:
             self.find("READ-DUPLICATE-ITEM", "warning", f"指标“{name}”出现两次，已按第一次读取", lay.name,
                       coord(r, lay.label_col), name, col)
-        c = lay.columns[col]
-        names = [(name, col) for name in lay.rows]
-        keys = [key(name, col) for name, _ in names]
-        rcs = [(r, c) for r in lay.rows.values()]
-        self.sub.cells.update(zip(keys, [(lay.name, coord(r, c)) for r, c in rcs], strict=True))
-        self.read_cells(grid, lay.name, keys, rcs, names, 1.0, [self.indicators[name].half_width for name, _ in names])
+        plan, widths = _indicator_plan(lay, col, self.indicators)
+        (_, keys, rcs, names), = plan.groups
+        self.sub.cells.update(plan.cells)
+        self.read_cells(grid, lay.name, keys, rcs, names, 1.0, widths)
 
 
 def _text(v: Any) -> str:
