@@ -14,7 +14,8 @@ from sasac_check.rulefile import RuleFileError
 from sasac_check.submission import Submission
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "rules" / "plans" / "sources"  # copies of the seed documents the plans quote
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"  # the originals, where this checkout sits beside them
 BOOKS = ROOT / "workbooks" / "plans"
 YI = 1e8
 
@@ -43,9 +44,16 @@ def test_plan_file_loads_and_every_quote_is_in_its_seed(path: Path) -> None:
         assert re.match(r"rules/plans/.+\.yaml:\d+$", t.source)
 
 
+@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason="the shared seed documents are not beside this checkout")
+def test_shipped_sources_are_the_seed_documents_byte_for_byte() -> None:
+    for copy in SEEDS.glob("*.txt"):
+        assert copy.read_bytes() == (SHARED_SEEDS / copy.name).read_bytes(), copy.name
+
+
 def test_one_plan_per_seed_document() -> None:
     seeds = {p.seed for p in load_plans()}
     assert seeds == {"000_7df9f6d655d1a61f.txt", "001_7ed98efaaadabc7b.txt", "002_d4d9e407d95b196b.txt", "004_d5db581ee36b1958.txt"}
+    assert seeds == {p.name for p in SEEDS.glob("*.txt")}
 
 
 def test_plan_file_mistakes_are_reported_with_lines(tmp_path: Path) -> None:

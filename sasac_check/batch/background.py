@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -19,8 +20,13 @@ def _child(conn, fn: Callable, args: tuple) -> None:
         conn.close()
 
 
+def can_fork() -> bool:
+    """Fork is available and safe: no other thread (a Dask client's, say) could hold a lock the child needs."""
+    return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+
+
 class Background:
-    """`fn(*args)` in a forked child; `result()` waits for its value.
+    """`fn(*args)` in a forked child (inline when fork is unavailable or unsafe); `result()` waits for its value.
 
     Should the child fail or die, `result()` runs the call in the caller instead: the answer is never lost,
     only the time saved.
@@ -29,7 +35,7 @@ class Background:
     def __init__(self, fn: Callable, *args: Any) -> None:
         self.fn, self.args = fn, args
         self.proc = self.conn = None
-        if "fork" not in mp.get_all_start_methods():
+        if not can_fork():
             return
         ctx = mp.get_context("fork")
         self.conn, child = ctx.Pipe(duplex=False)
