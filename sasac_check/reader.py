@@ -184,14 +184,28 @@ class _CellPlan:
     groups: list[tuple[bool, list[str], list[tuple[int, int]], list[tuple[str, str]]]]  # (is_count, keys, (r, c), (item, col))
 
 
-_PLANS: dict[int, tuple[SheetLayout, _CellPlan]] = {}
+def _once_per_layout(cache: dict[int, tuple[SheetLayout, Any]], lay: SheetLayout, compute) -> Any:
+    """`compute()` for this layout, kept while the layout lives (layouts are reused across returns of one template)."""
+    got = cache.get(id(lay))
+    if got is not None and got[0] is lay:
+        return got[1]
+    value = compute()
+    if len(cache) > 512:
+        cache.clear()
+    cache[id(lay)] = (lay, value)
+    return value
+
+
+_PLANS: dict[int, tuple[SheetLayout, Any]] = {}
+_IND_PLANS: dict[int, tuple[SheetLayout, Any]] = {}
 
 
 def _cell_plan(lay: SheetLayout) -> _CellPlan:
-    """The layout's _CellPlan, computed once per layout (layouts are reused across returns of one template)."""
-    got = _PLANS.get(id(lay))
-    if got is not None and got[0] is lay:
-        return got[1]
+    """The value cells of a statement layout, grouped into amounts and counts (once per layout)."""
+    return _once_per_layout(_PLANS, lay, lambda: _statement_plan(lay))
+
+
+def _statement_plan(lay: SheetLayout) -> _CellPlan:
     cat = catalog()
     cells: dict[str, tuple[str, str]] = {}
     groups: dict[bool, tuple[list, list, list]] = {False: ([], [], []), True: ([], [], [])}
@@ -204,31 +218,21 @@ def _cell_plan(lay: SheetLayout) -> _CellPlan:
             keys.append(k)
             rc.append((r, c))
             names.append((item, col))
-    plan = _CellPlan(cells, [(count, *g) for count, g in groups.items() if g[0]])
-    if len(_PLANS) > 512:
-        _PLANS.clear()
-    _PLANS[id(lay)] = (lay, plan)
-    return plan
-
-
-_IND_PLANS: dict[int, tuple[SheetLayout, _CellPlan, list[float]]] = {}
+    return _CellPlan(cells, [(count, *g) for count, g in groups.items() if g[0]])
 
 
 def _indicator_plan(lay: SheetLayout, col: str, indicators: dict) -> tuple[_CellPlan, list[float]]:
-    """The 主要指标 value cells of a layout and each indicator's half-width, computed once per layout."""
-    got = _IND_PLANS.get(id(lay))
-    if got is not None and got[0] is lay:
-        return got[1], got[2]
+    """The 主要指标 value cells of a layout and each indicator's half-width (once per layout)."""
+    return _once_per_layout(_IND_PLANS, lay, lambda: _stated_plan(lay, col, indicators))
+
+
+def _stated_plan(lay: SheetLayout, col: str, indicators: dict) -> tuple[_CellPlan, list[float]]:
     c = lay.columns[col]
     names = [(name, col) for name in lay.rows]
     rcs = [(r, c) for r in lay.rows.values()]
     cells = {key(name, col): (lay.name, coord(r, c)) for (name, _), (r, c) in zip(names, rcs, strict=True)}
     plan = _CellPlan(cells, [(False, list(cells), rcs, names)])
-    widths = [indicators[name].half_width for name, _ in names]
-    if len(_IND_PLANS) > 512:
-        _IND_PLANS.clear()
-    _IND_PLANS[id(lay)] = (lay, plan, widths)
-    return plan, widths
+    return plan, [indicators[name].half_width for name, _ in names]
 
 
 _NUMBER = (float, int)
@@ -426,7 +430,7 @@ def uncached_cells(zf: zipfile.ZipFile) -> dict[str, set[str]]:
         for info in zf.infolist()
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
     }
-    return _uncached_in(parts, lambda: _sheet_parts(zf))
+    return _uncached_in(parts, lambda: {part: name for name, part in sheet_parts(zf).items()})
 
 
 def _uncached_in(parts: dict[str, bytes], names) -> dict[str, set[str]]:
@@ -515,14 +519,14 @@ def _parts_by_name(wb: bytes, rels: bytes) -> dict[str, str]:
     return out
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part path → sheet name, from workbook.xml and its relationships."""
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → worksheet part path (e.g. xl/worksheets/sheet1.xml), from workbook.xml and its relationships."""
     try:
         wb = zf.read("xl/workbook.xml")
         rels = zf.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
-    return {part: name for name, part in _parts_by_name(wb, rels).items()}
+    return dict(_parts_by_name(wb, rels))
 
 
 def _unescape(s: str) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 def _child(conn, fn: Callable, args: tuple) -> None:
     try:
         conn.send((True, fn(*args)))
-    except BaseException as e:  # reported to the parent, which then runs the call itself
+    except BaseException:  # the parent then runs the call itself (and meets the error, if it is one)
         try:
-            conn.send((False, f"{type(e).__name__}: {e}"))
+            conn.send((False, None))
         except Exception:
             pass
     finally:
@@ -49,7 +49,7 @@ class Background:
         try:
             ok, value = self.conn.recv()  # type: ignore[union-attr]
         except (EOFError, OSError):
-            ok, value = False, "child exited"
+            ok, value = False, None  # the child died
         finally:
             self.conn.close()  # type: ignore[union-attr]
             self.proc.join()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..reader import _sheet_parts, read_workbook
+from ..reader import read_workbook, sheet_parts
 from ..samples import USCC_CHARS, consistent_values, make_uscc, plant_mistakes, write_return
 
 
@@ -26,7 +26,7 @@ def _base(rows, path: Path, faulty: bool) -> _Base:
     sub = read_workbook(path)
     with zipfile.ZipFile(path) as zf:
         members = [(i, zf.read(i)) for i in zf.infolist()]
-        parts = {v: k for k, v in _sheet_parts(zf).items()}
+        parts = sheet_parts(zf)
     sheet = sub.cells["企业名称"][0]
     refs = {k: sub.cells[k][1] for k in ("企业名称", "统一社会信用代码", "报告期") if k in sub.cells}
     return _Base(members, parts[sheet], refs, faulty)

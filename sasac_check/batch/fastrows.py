@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from math import isfinite
 from pathlib import Path
 from typing import IO, Any
-from xml.etree import ElementTree as ET
 
 from xlsxwriter.utility import xl_col_to_name
+
+from ..reader import sheet_parts
 
 # A cell is None (nothing written), a str, a number, or (value, xlsxwriter Format) — the same as xlsxwriter's
 # write_string / write_number would write it in constant_memory mode (inline strings, numbers as "{:.16G}").
@@ -20,9 +21,6 @@ STRMAX = 32767  # Excel's limit, in UTF-16 units (xlsxwriter truncates longer st
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _ESCAPED = re.compile("(_x[0-9a-fA-F]{4}_)")  # a literal _xHHHH_ gets its underscore escaped, as Excel does
 _CONTROL = re.compile("([\x00-\x08\x0b-\x1f])")
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _DIMENSION = re.compile(r'<dimension ref="A1(?::([A-Z]+)1)?"/>')
 
 
@@ -126,18 +124,6 @@ class Bulk:
     count: int
     rows: Iterable[Sequence[Cell]]
     rendered: Any = None
-
-
-def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> worksheet part (e.g. xl/worksheets/sheet1.xml), from workbook.xml and its relationships."""
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    target = {r.get("Id"): r.get("Target", "") for r in rels.iter(_PKG_REL)}
-    book = ET.fromstring(zf.read("xl/workbook.xml"))
-    parts = {}
-    for s in book.iter(f"{_MAIN}sheet"):
-        t = target[s.get(_REL_ID)]
-        parts[s.get("name")] = t.lstrip("/") if t.startswith("/") else f"xl/{t}"
-    return parts
 
 
 def _write_part(fh: IO[bytes], xml: str, bulk: Bulk) -> None:

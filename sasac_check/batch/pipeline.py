@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,12 +18,12 @@ from .background import Background
 from .inputs import DEFAULT_MAX_MB, Task, discover
 from .worker import ChunkResult, FileRecord, Job, rules_for, warm
 
-# Each chunk pays ≈ 0.12 s of schema validation whatever its size (pandera's per-column cost, 266 columns), so
-# chunks are large, and at least MIN_CHUNK (that cost < 30% of the chunk) unless the batch is small. A worker holds
-# ≈ 33 KB per return of its chunk: MAX_CHUNK keeps that near 80 MB.
-EARLY_VALIDATION = 0.6  # validate the returns read so far once this share of the batch is in
+# A chunk costs ≈ 10 ms beyond its returns (setting up the rules' evaluation, sending the results): at least
+# MIN_CHUNK returns keep that under 5 % unless the batch is small. A worker holds ≈ 33 KB per return of its chunk:
+# MAX_CHUNK keeps that near 80 MB.
 MIN_CHUNK = 250
 MAX_CHUNK = 2500
+EARLY_VALIDATION = 0.6  # schema-validate the returns read so far once this share of the batch is in
 
 
 @dataclass
@@ -67,8 +67,8 @@ def default_workers() -> int:
 def _chunks(tasks: list[Task], size: int | None, opts: BatchOptions, prior: bool, workers: int = 1) -> Iterator[Job]:
     """Jobs of `size` tasks, or (size None) guided: large while much is left, smaller towards the end.
 
-    Each chunk has a fixed cost (schema validation ≈ 0.12 s), so chunks are large; the last ones are small so
-    that no core idles while another finishes a big final chunk.
+    Large chunks spread each chunk's fixed cost; the last ones are small so that no core idles while another
+    finishes a big final chunk.
     """
     i, n = 0, len(tasks)
     floor = max(1, min(MIN_CHUNK, math.ceil(n / (workers * 2))))  # a small batch still spreads over the workers
@@ -106,12 +106,12 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     records: list[FileRecord] = []
     priors: list[FileRecord] = []
     findings: list[Finding] = []
-    from .schemacheck import prepare
+    from .schemacheck import prepare, validate_schemas
 
     # Schema validation (pandera) runs in forked children: most returns while the last chunks are read, the
     # rest while this process runs the cross-submission checks.
     validations: list[Background] = []
-    early = math.ceil(EARLY_VALIDATION * len(tasks))
+    early, done = math.ceil(EARLY_VALIDATION * len(tasks)), 0
     try:
         for res in _execute(jobs, opts, workers, prepare):
             for r in res.records:
@@ -119,12 +119,12 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
             findings += res.findings
             if bar is not None:
                 bar.update(len(res.records))
-            if not validations and len(records) >= early and len(records) < len(tasks):
-                validations.append(Background(validate_schemas, list(records), keys))
+            if not done and early <= len(records) < len(tasks):
+                done = len(records)
+                validations.append(Background(validate_schemas, records[:done], keys))
     finally:
         if bar is not None:
             bar.close()
-    done = len(validations[0].args[0]) if validations else 0
     validations.append(Background(validate_schemas, records[done:], keys))  # records arrive in completion order
     records.sort(key=lambda r: r.index)
     findings += cross.duplicates(records)
@@ -155,30 +155,8 @@ def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> 
     return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes, regions)
 
 
-def validate_schemas(records: list[FileRecord], keys: tuple[str, ...]) -> tuple[list[Finding], dict[int, str]]:
-    """Schema findings of `records`, and {record index: reason} of returns pandera could not validate.
-
-    Should pandera trip over the batch, it validates return by return, and a return it still trips on
-    becomes unreadable with the reason (the others keep their findings).
-    """
-    from .schemacheck import validate_records
-
-    try:
-        return validate_records(records, keys), {}
-    except Exception:
-        out: list[Finding] = []
-        broken: dict[int, str] = {}
-        for rec in records:
-            if rec.status != "ok" or rec.prior:
-                continue
-            try:
-                out += validate_records([rec], keys)
-            except Exception as e:
-                broken[rec.index] = f"校验时出错（{type(e).__name__}: {e}）"
-        return out, broken
-
-
-def _execute(jobs: list[Job], opts: BatchOptions, workers: int, started=None) -> Iterator[ChunkResult]:
+def _execute(jobs: list[Job], opts: BatchOptions, workers: int, started: Callable[[], None] | None = None
+             ) -> Iterator[ChunkResult]:
     """Results of every job as they complete; `started()` runs once the first jobs are out (while they run)."""
     if not jobs:
         return

@@ -100,3 +100,24 @@ def validate_records(records: Sequence[FileRecord], keys: tuple[str, ...]) -> li
 
     table = table_of(records, keys)
     return validate(table) if table.n else []
+
+
+def validate_schemas(records: list[FileRecord], keys: tuple[str, ...]) -> tuple[list[Finding], dict[int, str]]:
+    """Schema findings of `records`, and {record index: reason} of returns pandera could not validate.
+
+    Should pandera trip over the batch, it validates return by return, and a return it still trips on
+    becomes unreadable with the reason (the others keep their findings).
+    """
+    try:
+        return validate_records(records, keys), {}
+    except Exception:
+        out: list[Finding] = []
+        broken: dict[int, str] = {}
+        for rec in records:
+            if rec.status != "ok" or rec.prior:
+                continue
+            try:
+                out += validate_records([rec], keys)
+            except Exception as e:
+                broken[rec.index] = f"校验时出错（{type(e).__name__}: {e}）"
+        return out, broken
