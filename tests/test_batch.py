@@ -136,6 +136,8 @@ def test_cli_exit_codes_and_github_format(folder: Path, tmp_path: Path, capsys) 
     out = capsys.readouterr().out
     assert "::error file=" in out and "title=" in out
     assert main(["batch", str(folder), "--no-progress"]) == 3
+    err = capsys.readouterr().err  # no output asked for: the unreadable files are named, and where details go
+    assert "无法读取 " in err and "empty.xlsx：文件为空" in err and "未指定输出" in err
     bad_rules = tmp_path / "bad.yaml"
     bad_rules.write_text("rules:\n  - id: X\n    check: 不存在的项目 == 1\n", encoding="utf-8")
     assert main(["batch", str(folder / "good"), "--rules", str(bad_rules), "--no-progress"]) == 2

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 FORMATS = ("text", "json", "junit", "github")
+UNREADABLE_SHOWN = 10  # with no output asked for, the first unreadable files are named on stderr
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,6 +82,13 @@ def run(args: argparse.Namespace) -> int:
           f"问题 {len(result.findings)} 条；跨期配对 {br.pairs} 对；用时 {br.seconds:.1f} 秒（{rate:.0f} 份/秒）", file=sys.stderr)
     for w in written:
         print(f"已写入 {w}", file=sys.stderr)
+    if not written and not args.format:
+        unreadable = [f for f in files if f.status == "unreadable"]
+        for f in unreadable[:UNREADABLE_SHOWN]:
+            print(f"  无法读取 {f.path}：{f.reason}", file=sys.stderr)
+        if len(unreadable) > UNREADABLE_SHOWN:
+            print(f"  ……另有 {len(unreadable) - UNREADABLE_SHOWN} 份无法读取", file=sys.stderr)
+        print("未指定输出：用 -o review.xlsx、--html review.html 或 --format text 查看每份报表的问题明细", file=sys.stderr)
     return result.exit_code(args.strict)
 
 
