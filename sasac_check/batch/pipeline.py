@@ -15,6 +15,7 @@ from ..model import Finding
 from ..runner import FileResult, RunResult, sort_findings
 from . import cross
 from .background import Background
+from .gcpause import paused_gc
 from .inputs import DEFAULT_MAX_MB, Task, discover
 from .worker import ChunkResult, FileRecord, Job, rules_for, warm
 
@@ -87,7 +88,11 @@ def _show_progress(opts: BatchOptions) -> bool:
 
 def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> BatchResult:
     """Check every return found under `paths`; RuleFileError propagates before any workbook is read."""
-    opts = opts or BatchOptions()
+    with paused_gc():
+        return _run_batch(paths, opts or BatchOptions())
+
+
+def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
     t0 = time.perf_counter()
     rs, keys = rules_for(tuple(map(str, opts.rules)))
     warm()

@@ -36,6 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..batch.gcpause import paused_gc
+
+    with paused_gc():  # the outputs, too, are many small acyclic objects
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from ..batch import BatchOptions, run_batch
     from ..cli import UsageError
 

