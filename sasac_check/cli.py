@@ -11,6 +11,7 @@ from .commands import COMMANDS
 from .rulefile import RuleFileError
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXITS_AFTER_MAIN = False  # set by entry(): the process ends right after main() (commands may skip tidying up)
 
 
 class UsageError(Exception):
@@ -101,6 +102,8 @@ def entry() -> None:
     import atexit
     import os
 
+    global EXITS_AFTER_MAIN
+    EXITS_AFTER_MAIN = True
     code = main()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

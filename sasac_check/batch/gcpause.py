@@ -8,8 +8,11 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc(restore: bool = True) -> Iterator[None]:
     """No cyclic collection inside the block; the collector's previous state is restored after it.
+
+    `restore=False` leaves it paused: for a process about to exit, where re-enabling it would only buy one
+    last full scan of everything (≈ 0.05 s after a batch of 10,000 returns).
 
     A batch allocates millions of small acyclic objects (records, findings, cells, rendered rows). Each
     generation-2 collection scans all of them, and with 10,000 returns those scans came to ≈ 0.5 s of the
@@ -21,5 +24,5 @@ def paused_gc() -> Iterator[None]:
     try:
         yield
     finally:
-        if was:
+        if was and restore:
             gc.enable()

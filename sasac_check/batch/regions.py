@@ -10,29 +10,22 @@ from ..cover import period_year
 from ..model import Finding
 from ..rulefile import RuleSet
 from ..submission import Submission
+from .schemacheck import stack_xp
 from .worker import FileRecord
 
 
 class _Sum:
-    """Running sums of one group's values (a value unknown in any return stays unknown)."""
+    """The sums of one group's values (a value unknown in any return stays unknown), over its records' 跨期 rows."""
 
-    def __init__(self, n: int, first: FileRecord) -> None:
-        self.values = np.zeros(n)
-        self.widths = np.zeros(n)
-        self.present = np.zeros(n, dtype=bool)
-        self.unknown = np.zeros(n, dtype=bool)
-        self.cover = first.cover
-        self.members: list[str] = []
-
-    def add(self, rec: FileRecord) -> None:
-        xp = rec.xp
-        assert xp is not None
-        known = ~np.isnan(xp.values)
-        self.values += np.where(known, xp.values, 0.0)
-        self.widths += np.where(known, xp.widths, 0.0)
-        self.present |= known
-        self.unknown |= xp.unknown
-        self.members.append(rec.path)
+    def __init__(self, recs: list[FileRecord], m: int) -> None:
+        vals, wids, unk = stack_xp(recs, m)
+        known = ~np.isnan(vals)
+        self.values = np.where(known, vals, 0.0).sum(axis=0)
+        self.widths = np.where(known, wids, 0.0).sum(axis=0)
+        self.present = known.any(axis=0)
+        self.unknown = unk.any(axis=0)
+        self.cover = recs[0].cover
+        self.members = [r.path for r in recs]
 
     def submission(self, keys: Sequence[str]) -> Submission:
         sup, period = self.cover.get("监管机构", ""), self.cover.get("报告期", "")
@@ -54,7 +47,7 @@ def region_summaries(records: Sequence[FileRecord], keys: Sequence[str]) -> list
     """One RegionSummary per 监管机构 (annual returns only), each year's 汇总 summed in 元."""
     from ..plans.region import RegionSummary
 
-    groups: dict[str, dict[int, _Sum]] = {}
+    groups: dict[str, dict[int, list[FileRecord]]] = {}
     for rec in records:
         if rec.status != "ok" or rec.xp is None:
             continue
@@ -62,12 +55,12 @@ def region_summaries(records: Sequence[FileRecord], keys: Sequence[str]) -> list
         year = period_year(period)
         if not sup or year is None or not period.endswith("年度"):
             continue
-        acc = groups.setdefault(sup, {}).setdefault(year, _Sum(len(keys), rec))
-        acc.add(rec)
+        groups.setdefault(sup, {}).setdefault(year, []).append(rec)
     out = []
     for sup, by_year in sorted(groups.items()):
         rsum = RegionSummary(sup)
-        for y, acc in sorted(by_year.items()):
+        for y, recs in sorted(by_year.items()):
+            acc = _Sum(recs, len(keys))
             rsum.periods[y] = acc.submission(keys)
             rsum.members[y] = acc.members
         out.append(rsum)

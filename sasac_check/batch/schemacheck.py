@@ -59,7 +59,7 @@ def table_of(records: Sequence[FileRecord], keys: tuple[str, ...]) -> Submission
     """A SubmissionTable over every readable return (not prior-period ones), straight from the workers' arrays."""
     ok = [r for r in records if r.status == "ok" and r.xp is not None and not r.prior]
     n = len(ok)
-    vals, wids, unk = _stack(ok, len(keys))
+    vals, wids, unk = stack_xp(ok, len(keys))
     values = {k: vals[:, i] for i, k in enumerate(keys)}
     widths = {k: wids[:, i] for i, k in enumerate(keys)}
     unknown = {k: unk[:, i] for i in np.flatnonzero(unk.any(axis=0)) for k in (keys[i],)}
@@ -69,7 +69,7 @@ def table_of(records: Sequence[FileRecord], keys: tuple[str, ...]) -> Submission
     return SubmissionTable(n, values, widths, unknown, texts, scale, [r.path for r in ok], _Cells(ok, keys))
 
 
-def _stack(ok: list[FileRecord], m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def stack_xp(ok: list[FileRecord], m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Values, widths and unknown flags of `ok` as matrices: whole runs of one chunk's block at a time."""
     runs: list[tuple[object, list[int]]] = []
     for r in ok:
@@ -84,10 +84,15 @@ def _stack(ok: list[FileRecord], m: int) -> tuple[np.ndarray, np.ndarray, np.nda
 
 
 def prepare() -> None:
-    """Import pandas and pandera and build the schemas (≈ 0.6 s): done while the workers read."""
-    from ..schemas import sheet_schemas
+    """Import pandas and pandera, build the schemas and validate an empty table (≈ 0.7 s): done while workers read.
+
+    Pandera imports its check backends on the first validation (≈ 0.1 s): done here once, not in each forked
+    validation.
+    """
+    from ..schemas import sheet_schemas, validate
 
     sheet_schemas()
+    validate(SubmissionTable(0, {}, {}, {}, {}, np.zeros(0)))
 
 
 def validate_records(records: Sequence[FileRecord], keys: tuple[str, ...]) -> list[Finding]:

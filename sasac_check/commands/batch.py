@@ -36,9 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import cli
     from ..batch.gcpause import paused_gc
 
-    with paused_gc():  # the outputs, too, are many small acyclic objects
+    with paused_gc(restore=not cli.EXITS_AFTER_MAIN):  # the outputs, too, are many small acyclic objects
         return _run(args)
 
 
