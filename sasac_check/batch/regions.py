@@ -10,7 +10,7 @@ from ..cover import period_year
 from ..model import Finding
 from ..rulefile import RuleSet
 from ..submission import Submission
-from .schemacheck import stack_xp
+from .schemacheck import xp_runs
 from .worker import FileRecord
 
 
@@ -18,12 +18,15 @@ class _Sum:
     """The sums of one group's values (a value unknown in any return stays unknown), over its records' 跨期 rows."""
 
     def __init__(self, recs: list[FileRecord], m: int) -> None:
-        vals, wids, unk = stack_xp(recs, m)
-        known = ~np.isnan(vals)
-        self.values = np.where(known, vals, 0.0).sum(axis=0)
-        self.widths = np.where(known, wids, 0.0).sum(axis=0)
-        self.present = known.any(axis=0)
-        self.unknown = unk.any(axis=0)
+        self.values, self.widths = np.zeros(m), np.zeros(m)
+        self.present, self.unknown = np.zeros(m, dtype=bool), np.zeros(m, dtype=bool)
+        for block, rows in xp_runs(recs):  # a chunk's rows at a time: no batch-sized temporaries
+            vals = block.values[rows]
+            known = ~np.isnan(vals)
+            self.values += np.where(known, vals, 0.0).sum(axis=0)
+            self.widths += np.where(known, block.widths[rows], 0.0).sum(axis=0)
+            self.present |= known.any(axis=0)
+            self.unknown |= block.unknown[rows].any(axis=0)
         self.cover = recs[0].cover
         self.members = [r.path for r in recs]
 

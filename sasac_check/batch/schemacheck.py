@@ -8,7 +8,7 @@ import numpy as np
 
 from ..model import Finding
 from ..table import SubmissionTable
-from .worker import FileRecord
+from .worker import FileRecord, XPBlock
 
 
 class _RowCells(Mapping):
@@ -69,15 +69,21 @@ def table_of(records: Sequence[FileRecord], keys: tuple[str, ...]) -> Submission
     return SubmissionTable(n, values, widths, unknown, texts, scale, [r.path for r in ok], _Cells(ok, keys))
 
 
-def stack_xp(ok: list[FileRecord], m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Values, widths and unknown flags of `ok` as matrices: whole runs of one chunk's block at a time."""
-    runs: list[tuple[object, list[int]]] = []
+def xp_runs(ok: Sequence[FileRecord]) -> list[tuple[XPBlock, list[int]]]:
+    """`ok`'s 跨期 rows as runs of consecutive records from one chunk's block: (block, row numbers)."""
+    runs: list[tuple[XPBlock, list[int]]] = []
     for r in ok:
         xp = r.xp
         if runs and runs[-1][0] is xp.block:  # type: ignore[union-attr]
             runs[-1][1].append(xp.row)  # type: ignore[union-attr]
         else:
             runs.append((xp.block, [xp.row]))  # type: ignore[union-attr]
+    return runs
+
+
+def stack_xp(ok: Sequence[FileRecord], m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values, widths and unknown flags of `ok` as matrices: whole runs of one chunk's block at a time."""
+    runs = xp_runs(ok)
     if not runs:
         return np.empty((0, m)), np.empty((0, m)), np.empty((0, m), bool)
     return tuple(np.concatenate([getattr(b, f)[rows] for b, rows in runs]) for f in ("values", "widths", "unknown"))  # type: ignore[return-value]
