@@ -222,8 +222,17 @@ def _num(x: float) -> float | None:
 def _records(good: list[tuple[Task, Submission]], table, keys: tuple[str, ...], inds: dict, prior: bool) -> list[FileRecord]:
     """The records of a chunk's readable returns; 跨期 arrays are rows of one matrix taken from the table."""
     vals, wids, unk = table.rows(keys)
+    cells_of = []
     shared: dict[tuple, tuple] = {}
-    cells_of = [shared.setdefault(t, t) for t in (tuple(map(sub.cells.get, keys)) for _, sub in good)]
+    last: tuple[dict, tuple] | None = None
+    for _, sub in good:  # returns of one template have equal cells: compared in C, built and hashed once
+        if last is not None and sub.cells == last[0]:
+            cells_of.append(last[1])
+            continue
+        t = tuple(map(sub.cells.get, keys))
+        t = shared.setdefault(t, t)
+        cells_of.append(t)
+        last = (sub.cells, t)
     block = XPBlock(vals, wids, unk, cells_of, np.array([sub.scale for _, sub in good], dtype=float))
     cover_cells = [f.name for f in catalog().cover_fields]
     names = list(inds)
