@@ -76,7 +76,13 @@ def _cells(path: Path) -> dict[str, list[list[tuple]]]:
 
 @pytest.fixture(scope="module")
 def awkward(tmp_path_factory) -> tuple[Path, Path]:
-    return _write_both(tmp_path_factory.mktemp("awkward"), _awkward_result(), UNITS)
+    """(cell by cell, spliced); the spliced one has every bulk sheet rendered and compressed in a helper process,
+    so its members are pieced together from separately compressed parts (the path a big batch takes)."""
+    from sasac_check.batch import review
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(review, "PARALLEL_ROWS", 1)
+        return _write_both(tmp_path_factory.mktemp("awkward"), _awkward_result(), UNITS)
 
 
 def test_spliced_workbook_is_the_cell_by_cell_one_byte_for_byte(awkward) -> None:
@@ -145,3 +151,41 @@ def test_big_sheets_rendered_in_a_helper_process_give_the_same_file(tmp_path: Pa
     monkeypatch.setattr(review, "PARALLEL_ROWS", 1)  # every bulk sheet through a forked helper
     helped = write_review(tmp_path / "helped.xlsx", result, {"资产负债率": "%"})
     _assert_same_parts(inline, helped)
+
+
+@pytest.mark.parametrize("size", [0, 1, 3, 1000, 70_000])
+def test_crc32_combine_is_zlibs(size: int) -> None:
+    import random
+    import zlib
+
+    from sasac_check.batch.fastrows import crc32_combine
+
+    rnd = random.Random(size)
+    a, b = rnd.randbytes(rnd.randrange(0, 5000)), rnd.randbytes(size)
+    assert crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
+
+
+def test_pieces_compressed_apart_make_one_valid_member(tmp_path: Path) -> None:
+    import zlib
+
+    from sasac_check.batch.fastrows import _Member, _ZipOut, deflated
+
+    text = ["<a>" + "x" * i + "</a>" for i in range(2000)]
+    member = _Member(level=1)
+    member.write(b"head " * 1000)
+    member.splice(deflated(text[:1000]))
+    member.write(b"middle")
+    member.splice(deflated(text[1000:], level=6))
+    member.write(b" tail" * 1000)
+    empty = _Member(level=1)
+    with (tmp_path / "t.zip").open("wb") as fh:
+        out = _ZipOut(fh)
+        out.add("b/名字.xml", (2024, 5, 6, 7, 8, 10), member)
+        out.add("a.xml", (1980, 1, 1, 0, 0, 0), empty)
+        out.close(["a.xml", "b/名字.xml"])
+    with zipfile.ZipFile(tmp_path / "t.zip") as zf:
+        assert zf.testzip() is None and zf.namelist() == ["a.xml", "b/名字.xml"]
+        body = zf.read("b/名字.xml")
+        assert zf.getinfo("b/名字.xml").date_time == (2024, 5, 6, 7, 8, 10) and zf.read("a.xml") == b""
+    expected = b"head " * 1000 + "".join(text[:1000]).encode() + b"middle" + "".join(text[1000:]).encode() + b" tail" * 1000
+    assert body == expected and zlib.crc32(body) == zlib.crc32(expected)

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..model import SEVERITY_LABEL
 from ..runner import FileResult, RunResult
 from .background import Background
-from .fastrows import Bulk, register, render, splice, write_cells
+from .fastrows import Bulk, register, rendered, splice, write_cells
 
 STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
 STATUS_RANK = {"unreadable": 0, "failed": 1, "ok": 2}
@@ -73,11 +73,7 @@ def _enterprise_rows(counted: list[FileResult], per: dict[str, Counter], fams: l
                f.counts["warning"], f.counts["info"], *[c[k] for k in fams]]
 
 
-PARALLEL_ROWS = 15_000  # sheets with at least this many rows are rendered in a helper process meanwhile
-
-
-def _rendered(rows, count: int) -> bytes:
-    return "".join(render(rows, count=count)).encode()
+PARALLEL_ROWS = 5_000  # sheets with at least this many rows are rendered and compressed in a helper meanwhile
 
 
 def write_review(path: str | Path, result: RunResult, units: dict[str, str] | None = None, regions: list | None = None,
@@ -107,7 +103,7 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
         if not fast:
             write_cells(ws, rows)
         elif count >= PARALLEL_ROWS:  # a big sheet renders in a forked helper while this process does the rest
-            bulk[ws.name] = Bulk(count, (), Background(_rendered, rows, count))
+            bulk[ws.name] = Bulk(count, (), Background(rendered, rows, count))
         else:
             bulk[ws.name] = Bulk(count, rows)
 
