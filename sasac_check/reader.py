@@ -657,10 +657,15 @@ class _Source:
 
 
 class _Reader:
-    def __init__(self, file: str, src: _Source, indicators: dict) -> None:
+    def __init__(self, file: str, src: _Source, indicators: dict, compact: bool = False) -> None:
         self.file, self.src, self.indicators = file, src, indicators
         self.sub = Submission(file=file)
+        self.compact = self.sub.start_compact() if compact else None
         self.cat = catalog()
+
+    def _dicts(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Where single values and widths go: the submission's dicts, or its compact store's."""
+        return self.compact.cells() if self.compact is not None else (self.sub.values, self.sub.widths)
 
     def find(self, rule: str, severity: str, message: str, sheet: str = "", cell: str = "", item: str = "",
              column: str = "", **kw: Any) -> None:
@@ -764,22 +769,25 @@ class _Reader:
 
         `width` is the half-width of every cell, or one per cell; `scale` multiplies amounts (1.0: used as is).
         """
-        sub = self.sub
         try:
             raws = [grid[r][c] for r, c in rcs]
         except IndexError:  # a ragged grid (values from an open workbook)
             raws = [_cell(grid, r, c) for r, c in rcs]
         numeric = [type(x) in _NUMBER for x in raws]
         every = all(numeric)
+        if every and self.compact is not None:  # float noise (1234.56 × 10000) is far inside the half-width
+            self.compact.run(keys, list(map(float, raws)) if scale == 1.0 else [x * scale for x in raws], width)
+            return
+        values, widths = self._dicts()
         good_keys, good = (keys, raws) if every else (list(compress(keys, numeric)), list(compress(raws, numeric)))
         if scale == 1.0:
-            sub.values.update(zip(good_keys, map(float, good), strict=True))
-        else:  # float noise (1234.56 × 10000) is far inside the half-width
-            sub.values.update(zip(good_keys, [x * scale for x in good], strict=True))
-        if isinstance(width, list):
-            sub.widths.update(zip(good_keys, width if every else compress(width, numeric), strict=True))
+            values.update(zip(good_keys, map(float, good), strict=True))
         else:
-            sub.widths.update(dict.fromkeys(good_keys, width))
+            values.update(zip(good_keys, [x * scale for x in good], strict=True))
+        if isinstance(width, list):
+            widths.update(zip(good_keys, width if every else compress(width, numeric), strict=True))
+        else:
+            widths.update(dict.fromkeys(good_keys, width))
         if not every:
             for i in (i for i, ok in enumerate(numeric) if not ok):
                 (r, c), (item, col) = rcs[i], names[i]
@@ -794,8 +802,9 @@ class _Reader:
         sub = self.sub
         if type(raw) is float or type(raw) is int:  # the common case: a number typed as a number
             value = raw * scale
-            sub.values[k] = round(value, 4) if scale > 1 else float(value)
-            sub.widths[k] = default_w
+            values, widths = self._dicts()
+            values[k] = round(value, 4) if scale > 1 else float(value)
+            widths[k] = default_w
             return
         if _blank(raw):
             if ref in self.src.uncached(sheet):
@@ -814,7 +823,8 @@ class _Reader:
         if p.value is None:
             return
         value = p.value * scale
-        sub.values[k] = round(value, 4) if scale > 1 else value
+        values, widths = self._dicts()
+        values[k] = round(value, 4) if scale > 1 else value
         if p.text:
             w = 0.5 * 10.0 ** -(p.decimals or 0) * scale
             shown = f"{p.value:.{max(p.decimals or 0, 0)}f}" if not p.percent else f"{p.value:g}"
@@ -822,7 +832,7 @@ class _Reader:
                       sheet, ref, item, col, actual=str(raw))
         else:
             w = default_w
-        sub.widths[k] = w
+        widths[k] = w
 
     # 主要指标 -------------------------------------------------------------------------------------
     def read_indicators(self, lay: SheetLayout) -> None:
@@ -848,16 +858,19 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def read_workbook(path: str | Path, *, indicators: dict | None = None) -> Submission:
-    """Read one return into a Submission; UnreadableWorkbook (with a Chinese reason) when it cannot be read."""
+def read_workbook(path: str | Path, *, indicators: dict | None = None, compact: bool = False) -> Submission:
+    """Read one return into a Submission; UnreadableWorkbook (with a Chinese reason) when it cannot be read.
+
+    `compact`: values held as runs (Submission.start_compact), for a batch that only tables them.
+    """
     file = str(path)
-    return read_bytes(_load(Path(path), file), file, indicators=indicators)
+    return read_bytes(_load(Path(path), file), file, indicators=indicators, compact=compact)
 
 
-def read_bytes(data: bytes, file: str, *, indicators: dict | None = None) -> Submission:
+def read_bytes(data: bytes, file: str, *, indicators: dict | None = None, compact: bool = False) -> Submission:
     """One return from its bytes (e.g. a .zip member); the same reasons as read_workbook when unreadable."""
     src = _Source(data, file, ole=_sniff(data, file))
-    return _Reader(file, src, _indicators() if indicators is None else indicators).run()
+    return _Reader(file, src, _indicators() if indicators is None else indicators, compact).run()
 
 
 class _Grids:

@@ -25,6 +25,52 @@ def statement_keys() -> frozenset[str]:
     return frozenset(k for k in cat.keys() if k not in required)
 
 
+def _matrices(subs: Sequence[Submission], keys: list[str], runs: dict[int, list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Values (NaN where blank) and half-widths (0) of `subs` as n × len(keys) matrices.
+
+    A submission with dicts: row by row (dict.get mapped in C over the keys, straight into numpy). Compact ones
+    (Submission.compact): each run of cells goes in with every other run of the same keys, one block per
+    template and sheet, without a dict in between.
+    """
+    n, m = len(subs), len(keys)
+    plain = [i for i, s in enumerate(subs) if s.compact is None]
+    if len(plain) == n:
+        nans, zeros = [np.nan] * m, [0.0] * m
+        vmat = np.fromiter(chain.from_iterable(map(s.values.get, keys, nans) for s in subs), float, n * m).reshape(n, m)
+        wmat = np.fromiter(chain.from_iterable(map(s.widths.get, keys, zeros) for s in subs), float, n * m).reshape(n, m)
+        return vmat, wmat
+    vmat, wmat = np.full((n, m), np.nan), np.zeros((n, m))
+    for i in plain:
+        vmat[i] = np.fromiter(map(subs[i].values.get, keys, [np.nan] * m), float, m)
+        wmat[i] = np.fromiter(map(subs[i].widths.get, keys, [0.0] * m), float, m)
+    col = {k: j for j, k in enumerate(keys)}
+    blocks: dict[int, tuple[list[int], list[list[float]], list]] = {}
+    for i, s in enumerate(subs):
+        c = s.compact
+        if c is None:
+            continue
+        for run_keys, vals, width in c.runs:
+            rows, vs, ws = blocks.setdefault(id(run_keys), ([], [], []))
+            rows.append(i)
+            vs.append(vals)
+            ws.append(width)
+        for v, w in c.single:
+            for k, x in v.items():
+                vmat[i, col[k]] = x
+            for k, x in w.items():
+                if k in col:
+                    wmat[i, col[k]] = x
+    for kid, (rows, vs, ws) in blocks.items():
+        run_keys = runs[kid]
+        at = np.asarray(rows)[:, None], np.fromiter(map(col.__getitem__, run_keys), np.intp, len(run_keys))
+        vmat[at] = np.array(vs, dtype=float)
+        if any(isinstance(w, list) for w in ws):
+            wmat[at] = np.array([w if isinstance(w, list) else [w] * len(run_keys) for w in ws], dtype=float)
+        else:
+            wmat[at] = np.array(ws, dtype=float)[:, None]
+    return vmat, wmat
+
+
 class SubmissionTable:
     """Columns of values and half-widths over many submissions.
 
@@ -63,17 +109,23 @@ class SubmissionTable:
         cls, subs: Sequence[Submission], priors: Sequence[Submission | None] | None = None
     ) -> SubmissionTable:
         n = len(subs)
+        runs: dict[int, list[str]] = {}  # id → keys of every run of cells in compact submissions
         extra: set[str] = set()
         for s in subs:
-            extra.update(s.values)
+            c = s.compact
+            if c is None:
+                extra.update(s.values)
+            else:
+                for run_keys, _, _ in c.runs:
+                    runs.setdefault(id(run_keys), run_keys)
+                for v, _ in c.single:
+                    extra.update(v)
             extra.update(s.unknown)
+        for run_keys in runs.values():
+            extra.update(run_keys)
         base = catalog().keys()
         keys = base + sorted(extra.difference(base))
-        # Row by row into one matrix (dict.get mapped in C over the keys, straight into numpy), then column views.
-        m = len(keys)
-        nans, zeros = [np.nan] * m, [0.0] * m
-        vmat = np.fromiter(chain.from_iterable(map(s.values.get, keys, nans) for s in subs), float, n * m).reshape(n, m)
-        wmat = np.fromiter(chain.from_iterable(map(s.widths.get, keys, zeros) for s in subs), float, n * m).reshape(n, m)
+        vmat, wmat = _matrices(subs, keys, runs)
         values = {k: vmat[:, j] for j, k in enumerate(keys)}
         widths = {k: wmat[:, j] for j, k in enumerate(keys)}
         unknown: dict[str, np.ndarray] = {}

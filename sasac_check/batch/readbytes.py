@@ -6,6 +6,6 @@ from ..reader import read_bytes as _read_bytes
 from ..submission import Submission
 
 
-def read_bytes(data: bytes, file: str, indicators: dict | None = None) -> Submission:
+def read_bytes(data: bytes, file: str, indicators: dict | None = None, compact: bool = False) -> Submission:
     """One return from its bytes; UnreadableWorkbook with the same Chinese reasons as read_workbook."""
-    return _read_bytes(data, file, indicators=indicators)
+    return _read_bytes(data, file, indicators=indicators, compact=compact)

@@ -156,7 +156,7 @@ def _read(task: Task, zips: dict[str, zipfile.ZipFile]) -> Submission:
     if task.member is None:
         from ..reader import read_workbook
 
-        return read_workbook(task.path)
+        return read_workbook(task.path, compact=True)
     from .readbytes import read_bytes
 
     zf = zips.get(task.path)
@@ -166,7 +166,7 @@ def _read(task: Task, zips: dict[str, zipfile.ZipFile]) -> Submission:
         data = zf.read(task.member)
     except (zipfile.BadZipFile, zlib_error(), OSError, KeyError, RuntimeError, EOFError) as e:
         raise UnreadableWorkbook(task.name, f"压缩包中的文件已损坏，无法解压（{type(e).__name__}）") from None
-    return read_bytes(data, task.name)
+    return read_bytes(data, task.name, compact=True)
 
 
 def zlib_error() -> type[Exception]:
