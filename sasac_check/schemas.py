@@ -1,4 +1,7 @@
-"""Pandera schemas of each sheet, generated from schemas/catalog.yaml; every failure becomes a Finding."""
+"""Pandera schemas of each sheet, generated from schemas/catalog.yaml; every failure becomes a Finding.
+
+A batch evaluates the same constraints without pandas (schemarules.py); both make their findings there.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import pandas as pd
 from .catalog import Catalog, catalog, key
 from .cover import uscc_problem
 from .model import Finding
+from .schemarules import CHECK_RULE, finding
 from .table import SubmissionTable
 
 
@@ -35,16 +39,6 @@ def _import_pandera():
 
 
 pa = _import_pandera()
-
-
-_CHECK_RULE = {
-    "not_nullable": "SCH-REQUIRED",
-    "greater_than_or_equal_to": "SCH-SIGN",
-    "less_than_or_equal_to": "SCH-SIGN",
-    "isin": "SCH-CHOICE",
-    "str_matches": "SCH-PERIOD",
-    "uscc": "SCH-USCC",
-}
 
 
 @lru_cache(maxsize=1)
@@ -105,56 +99,12 @@ def validate(table: SubmissionTable) -> list[Finding]:
 
 
 def _to_findings(cases: pd.DataFrame, sheet: str, table: SubmissionTable) -> list[Finding]:
-    cat = catalog()
     out = []
     for rec in cases.itertuples(index=False):
         if rec.index is None or rec.index != rec.index or rec.column is None:
             continue
-        row, col_key = int(rec.index), str(rec.column)
         check = re.sub(r"\(.*", "", str(rec.check))
-        rule = _CHECK_RULE.get(check, "SCH-" + check.upper())
-        cells = table.cells[row]
-        where = cells.get(col_key, (sheet, ""))
-        if sheet == cat.cover_sheet:
-            msg, item, column = _cover_message(rule, col_key, rec.failure_case), col_key, "值"
-        else:
-            item, _, column = col_key.partition("[")
-            column = column.rstrip("]")
-            msg = _item_message(rule, item, column, cat.item(item).sign)
-        out.append(
-            Finding(
-                rule=rule,
-                severity="error",
-                message=msg,
-                file=table.files[row],
-                sheet=where[0] or sheet,
-                cell=where[1],
-                item=item,
-                column=column,
-                actual=None if rec.failure_case != rec.failure_case else rec.failure_case,
-                source="schemas/catalog.yaml",
-                title={"SCH-REQUIRED": "必填项目不能为空", "SCH-SIGN": "金额符号符合报表格式"}.get(rule, "封面字段有效"),
-            )
-        )
+        rule = CHECK_RULE.get(check, "SCH-" + check.upper())
+        failure = None if rec.failure_case != rec.failure_case else rec.failure_case
+        out.append(finding(table, sheet, int(rec.index), str(rec.column), rule, failure))
     return out
-
-
-def _item_message(rule: str, item: str, column: str, sign: str) -> str:
-    if rule == "SCH-REQUIRED":
-        return f"必填项目“{item}”（{column}）为空或缺失"
-    if sign == "nonpos":
-        return f"“{item}”（{column}）应以负数填列（损失以“－”号填列）"
-    return f"“{item}”（{column}）不应为负数"
-
-
-def _cover_message(rule: str, name: str, value: object) -> str:
-    f = catalog().cover_field(name)
-    if rule == "SCH-REQUIRED":
-        return f"封面“{name}”必须填写"
-    if rule == "SCH-CHOICE" and f is not None:
-        return f"封面“{name}”为“{value}”，应为以下之一：{'、'.join(f.choices)}"
-    if rule == "SCH-PERIOD":
-        return f"封面“{name}”为“{value}”，格式应如 2024年度 或 2024年6月"
-    if rule == "SCH-USCC":
-        return f"统一社会信用代码“{value}”无效：{uscc_problem(str(value))}"
-    return f"封面“{name}”的值“{value}”无效"

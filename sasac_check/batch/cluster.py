@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from .worker import ChunkResult, Job, process_chunk
 
@@ -11,12 +11,8 @@ class ClusterUnavailable(Exception):
     """dask.distributed is missing or the scheduler cannot be reached (Chinese message)."""
 
 
-def run_on_cluster(address: str | object, jobs: Iterable[Job], window: int = 0,
-                   started: Callable[[], None] | None = None) -> Iterator[ChunkResult]:
-    """Submit chunks a window at a time (memory stays bounded) and yield results as they complete.
-
-    `started()` is called once the first window is submitted, while the cluster works on it.
-    """
+def run_on_cluster(address: str | object, jobs: Iterable[Job], window: int = 0) -> Iterator[ChunkResult]:
+    """Submit chunks a window at a time (memory stays bounded) and yield results as they complete."""
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -36,8 +32,6 @@ def run_on_cluster(address: str | object, jobs: Iterable[Job], window: int = 0,
             if job is None:
                 break
             pending.add(client.submit(process_chunk, job, pure=False))  # type: ignore[union-attr]
-        if started is not None:
-            started()
         for fut in pending:
             res = fut.result()
             fut.release()

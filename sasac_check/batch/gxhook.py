@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .schemacheck import table_of
+from .recordtable import table_of
 from .worker import FileRecord
 
 

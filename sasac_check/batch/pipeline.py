@@ -7,14 +7,13 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Finding
 from ..runner import FileResult, RunResult, sort_findings
 from . import cross
-from .background import Background
 from .gcpause import paused_gc
 from .inputs import DEFAULT_MAX_MB, Task, discover
 from .worker import ChunkResult, FileRecord, Job, rules_for, warm
@@ -25,7 +24,6 @@ from .worker import ChunkResult, FileRecord, Job, rules_for, warm
 # MAX_CHUNK keeps that near 80 MB.
 MIN_CHUNK = 100
 MAX_CHUNK = 2500
-EARLY_VALIDATION = 0.6  # schema-validate the returns read so far once this share of the batch is in
 
 
 @dataclass
@@ -112,26 +110,16 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
     records: list[FileRecord] = []
     priors: list[FileRecord] = []
     findings: list[Finding] = []
-    from .schemacheck import prepare, validate_schemas
-
-    # Schema validation (pandera) runs in forked children: most returns while the last chunks are read, the
-    # rest while this process runs the cross-submission checks.
-    validations: list[Background] = []
-    early, done = math.ceil(EARLY_VALIDATION * len(tasks)), 0
     try:
-        for res in _execute(jobs, opts, workers, prepare):
+        for res in _execute(jobs, opts, workers):
             for r in res.records:
                 (priors if r.prior else records).append(r)
             findings += res.findings
             if bar is not None:
                 bar.update(len(res.records))
-            if not done and early <= len(records) < len(tasks):
-                done = len(records)
-                validations.append(Background(validate_schemas, records[:done], keys))
     finally:
         if bar is not None:
             bar.close()
-    validations.append(Background(validate_schemas, records[done:], keys))  # records arrive in completion order
     records.sort(key=lambda r: r.index)
     findings += cross.duplicates(records)
     pairs = cross.match_priors(records, [*priors, *records])
@@ -143,13 +131,6 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
     findings += found
     n_pairs = len(pairs)
     del priors, pairs
-    broken: dict[int, str] = {}
-    for v in validations:
-        found, bad = v.result()
-        findings += found
-        broken.update(bad)
-    if broken:
-        records = [FileRecord(r.index, r.path, "unreadable", broken[r.index]) if r.index in broken else r for r in records]
     notes = []
     if opts.gx_dir:
         from .gxhook import run_gx_hook
@@ -161,20 +142,19 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
     return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes, regions)
 
 
-def _execute(jobs: list[Job], opts: BatchOptions, workers: int, started: Callable[[], None] | None = None
-             ) -> Iterator[ChunkResult]:
-    """Results of every job as they complete; `started()` runs once the first jobs are out (while they run)."""
+def _execute(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[ChunkResult]:
+    """Results of every job as they complete."""
     if not jobs:
         return
     if opts.cluster is not None:
         from .cluster import run_on_cluster
 
-        yield from run_on_cluster(opts.cluster, jobs, started=started)
+        yield from run_on_cluster(opts.cluster, jobs)
         return
     from .pool import LocalPool
 
     with LocalPool(workers, opts.timeout) as pool:
-        yield from pool.run(jobs, started=started)
+        yield from pool.run(jobs)
 
 
 def _result(records: list[FileRecord], findings: list[Finding], strict: bool) -> RunResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 
 from . import worker
@@ -88,8 +88,8 @@ class LocalPool:
         self.watch[2 * i], self.watch[2 * i + 1] = 0.0, -1.0
         self.slots[i] = _Slot(self.ctx, self.watch, i)
 
-    def run(self, jobs: Iterable[Job], started: Callable[[], None] | None = None) -> Iterator[ChunkResult]:
-        """Results as chunks complete; `started()` is called once, after every worker has its first chunk."""
+    def run(self, jobs: Iterable[Job]) -> Iterator[ChunkResult]:
+        """Results as chunks complete."""
         todo: deque[Job] = deque()
         source = iter(jobs)
 
@@ -102,8 +102,6 @@ class LocalPool:
             j = next_job()
             if j is not None:
                 self._give(i, j)
-        if started is not None:
-            started()
         while any(s.job for s in self.slots):
             by_conn = {s.conn: i for i, s in enumerate(self.slots) if s.job}
             for conn in wait(list(by_conn), timeout=0.25):

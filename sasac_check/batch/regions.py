@@ -10,7 +10,7 @@ from ..cover import period_year
 from ..model import Finding
 from ..rulefile import RuleSet
 from ..submission import Submission
-from .schemacheck import xp_runs
+from .recordtable import xp_runs
 from .worker import FileRecord
 
 

@@ -116,10 +116,11 @@ def rules_for(paths: tuple[str, ...]):
 def warm() -> None:
     """Import and build, once in the parent, what every worker needs, so forked workers start ready.
 
-    Workers never import pandas: the schemas are validated in the parent, over the whole batch at once.
+    Workers never import pandas: they check the schema constraints with numpy (schemarules).
     """
     from ..reader import _indicators
     from ..runner import check_submissions  # noqa: F401 - imported for its side effect: modules loaded
+    from ..schemarules import validate  # noqa: F401 - likewise
 
     _indicators()
     import python_calamine  # noqa: F401
@@ -254,8 +255,11 @@ def _records(good: list[tuple[Task, Submission]], table, keys: tuple[str, ...], 
 
 def _check(rs, subs: list[Submission]):
     from ..runner import check_submissions, compute_indicators, plan_findings
+    from ..schemarules import validate
 
-    findings, table = check_submissions(rs, subs, schemas=False)  # schemas: see schemacheck.validate_records
+    # The schema constraints through numpy, not pandera: the same findings (schemarules), without pandas here.
+    findings, table = check_submissions(rs, subs, schemas=False)
+    findings += validate(table)
     findings += plan_findings(rs, subs)  # as `check` does: targets binding one enterprise, 提示性
     # Midpoints once per chunk: each record reads one row of them.
     return findings, {n: iv.mid for n, iv in compute_indicators(rs, table).items()}, table

@@ -1,4 +1,4 @@
-"""The batch's table of every readable return, built from the workers' arrays, and its schema validation."""
+"""The batch's table of every readable return, rebuilt from the workers' compact records (for --gx, 汇总 sums)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..model import Finding
 from ..table import SubmissionTable
 from .worker import FileRecord, XPBlock
 
@@ -87,48 +86,3 @@ def stack_xp(ok: Sequence[FileRecord], m: int) -> tuple[np.ndarray, np.ndarray, 
     if not runs:
         return np.empty((0, m)), np.empty((0, m)), np.empty((0, m), bool)
     return tuple(np.concatenate([getattr(b, f)[rows] for b, rows in runs]) for f in ("values", "widths", "unknown"))  # type: ignore[return-value]
-
-
-def prepare() -> None:
-    """Import pandas and pandera, build the schemas and validate an empty table (≈ 0.7 s): done while workers read.
-
-    Pandera imports its check backends on the first validation (≈ 0.1 s): done here once, not in each forked
-    validation.
-    """
-    from ..schemas import sheet_schemas, validate
-
-    sheet_schemas()
-    validate(SubmissionTable(0, {}, {}, {}, {}, np.zeros(0)))
-
-
-def validate_records(records: Sequence[FileRecord], keys: tuple[str, ...]) -> list[Finding]:
-    """The pandera schema failures of every readable return, in one validation over the whole batch.
-
-    The same schemas and the same findings as `check` (runner.check_submissions): only run once for all
-    returns instead of once per chunk, since pandera's cost is mostly per column, not per row.
-    """
-    from ..schemas import validate
-
-    table = table_of(records, keys)
-    return validate(table) if table.n else []
-
-
-def validate_schemas(records: list[FileRecord], keys: tuple[str, ...]) -> tuple[list[Finding], dict[int, str]]:
-    """Schema findings of `records`, and {record index: reason} of returns pandera could not validate.
-
-    Should pandera trip over the batch, it validates return by return, and a return it still trips on
-    becomes unreadable with the reason (the others keep their findings).
-    """
-    try:
-        return validate_records(records, keys), {}
-    except Exception:
-        out: list[Finding] = []
-        broken: dict[int, str] = {}
-        for rec in records:
-            if rec.status != "ok" or rec.prior:
-                continue
-            try:
-                out += validate_records([rec], keys)
-            except Exception as e:
-                broken[rec.index] = f"校验时出错（{type(e).__name__}: {e}）"
-        return out, broken
