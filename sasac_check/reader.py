@@ -520,6 +520,19 @@ def _parts_by_name(wb: bytes, rels: bytes) -> dict[str, str]:
     return out
 
 
+def _parts_of(data: bytes, wb: tuple[int, int, int], rels: tuple[int, int, int]) -> dict[str, str]:
+    """_parts_by_name of an xlsx in memory, looked up by the two parts' compressed bytes (inflated on a miss only)."""
+    raw_wb, raw_rels = data[wb[1]:wb[1] + wb[2]], data[rels[1]:rels[1] + rels[2]]
+    return _parts_by_raw(wb[0], raw_wb, rels[0], raw_rels)
+
+
+@lru_cache(maxsize=64)  # returns of one template compress these two parts to the same bytes
+def _parts_by_raw(wb_method: int, raw_wb: bytes, rels_method: int, raw_rels: bytes) -> dict[str, str]:
+    wb = _zip_member(raw_wb, (wb_method, 0, len(raw_wb)))
+    rels = _zip_member(raw_rels, (rels_method, 0, len(raw_rels)))
+    return _parts_by_name(wb or b"", rels or b"")
+
+
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → worksheet part path (e.g. xl/worksheets/sheet1.xml), from workbook.xml and its relationships."""
     try:
@@ -624,8 +637,7 @@ class _Source:
         if index is None or "xl/workbook.xml" not in index or "xl/_rels/workbook.xml.rels" not in index:
             return self._scan_zipfile().get(sheet, set())
         if self._parts is None:
-            wb, rels = _zip_member(self.data, index["xl/workbook.xml"]), _zip_member(self.data, index["xl/_rels/workbook.xml.rels"])
-            self._parts = _parts_by_name(wb or b"", rels or b"")
+            self._parts = _parts_of(self.data, index["xl/workbook.xml"], index["xl/_rels/workbook.xml.rels"])
         part = self._parts.get(sheet)
         xml = _zip_member(self.data, index[part]) if part in index else None
         if xml is None:
