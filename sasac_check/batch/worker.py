@@ -223,29 +223,33 @@ def _num(x: float) -> float | None:
 def _records(good: list[tuple[Task, Submission]], table, keys: tuple[str, ...], inds: dict, prior: bool) -> list[FileRecord]:
     """The records of a chunk's readable returns; 跨期 arrays are rows of one matrix taken from the table."""
     vals, wids, unk = table.rows(keys)
-    cells_of = []
-    shared: dict[tuple, tuple] = {}
-    last: tuple[dict, tuple] | None = None
-    for _, sub in good:  # returns of one template have equal cells: compared in C, built and hashed once
-        if last is not None and sub.cells == last[0]:
-            cells_of.append(last[1])
-            continue
-        t = tuple(map(sub.cells.get, keys))
-        t = shared.setdefault(t, t)
-        cells_of.append(t)
-        last = (sub.cells, t)
-    block = XPBlock(vals, wids, unk, cells_of, np.array([sub.scale for _, sub in good], dtype=float))
     cover_cells = [f.name for f in catalog().cover_fields]
     names = list(inds)
     stated = [(n, f"{n}[本期值]") for n in names]
-    columns = [[_num(x) for x in mid.tolist()] for mid in inds.values()]  # the chunk's midpoints, column-wise
-    out = []
-    for i, (task, sub) in enumerate(good):
+    cells_of: list[tuple] = []  # per return: its 跨期 cells; returns of one template share one tuple
+    own_cells: list[dict] = []  # per return: its cover and stated-indicator cells; shared likewise (never modified)
+    shared: dict[tuple, tuple] = {}
+    last: tuple[dict, tuple, dict] | None = None
+    for _, sub in good:  # returns of one template have equal cells: compared in C, built and hashed once
+        if last is not None and sub.cells == last[0]:
+            cells_of.append(last[1])
+            own_cells.append(last[2])
+            continue
+        t = tuple(map(sub.cells.get, keys))
+        t = shared.setdefault(t, t)
         cells = {k: sub.cells[k] for k in cover_cells if k in sub.cells}
         for name, k in stated:
             c = sub.cells.get(k)
             if c:
                 cells[name] = c
+        cells_of.append(t)
+        own_cells.append(cells)
+        last = (sub.cells, t, cells)
+    block = XPBlock(vals, wids, unk, cells_of, np.array([sub.scale for _, sub in good], dtype=float))
+    columns = [[_num(x) for x in mid.tolist()] for mid in inds.values()]  # the chunk's midpoints, column-wise
+    out = []
+    for i, (task, sub) in enumerate(good):
+        cells = own_cells[i]
         values = dict(zip(names, [col[i] for col in columns], strict=True))
         xp = XPData(block, i)
         out.append(FileRecord(task.index, task.name, "ok", cover=dict(sub.cover), indicators=values, cells=cells, xp=xp,
