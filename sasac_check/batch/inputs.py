@@ -27,7 +27,7 @@ def _wanted(name: str) -> bool:
     base = name.rsplit("/", 1)[-1]
     if not base or base.startswith(("~$", ".")) or "__MACOSX/" in name:
         return False
-    return Path(base).suffix.lower() in WORKBOOK_SUFFIXES
+    return os.path.splitext(base)[1].lower() in WORKBOOK_SUFFIXES  # Path(base).suffix, without a Path per file
 
 
 def _zip_tasks(path: Path, start: int, max_bytes: int) -> list[Task]:
