@@ -6,7 +6,7 @@ cross-submission checks, review.xlsx and JSON), raw calamine throughput over the
 2 processes assumed to scale perfectly), peak memory of the whole process tree (PSS, in one more untimed run;
 RSS summed over the processes in the timed runs, an upper bound), and the ratios. The floor and the command
 alternate for --repeat rounds (the machine is shared and noisy); medians are printed.
-Usage: python bench/bench_batch.py [--n 10000] [--keep DIR] [--repeat 3]
+Usage: python bench/bench_batch.py [--n 10000] [--keep DIR] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000, help="returns to generate (default 10000)")
     ap.add_argument("--subset", type=int, default=100, help="returns for the openpyxl + pandas pipeline (default 100)")
     ap.add_argument("--workers", type=int, default=None)
-    ap.add_argument("--repeat", type=int, default=3, help="rounds of floor + end-to-end runs (default 3; medians reported)")
+    ap.add_argument("--repeat", type=int, default=5, help="rounds of floor + end-to-end runs (default 5; medians reported)")
     ap.add_argument("--keep", metavar="DIR", help="generate into DIR and keep the files (reused when DIR holds N returns)")
     args = ap.parse_args()
 
