@@ -141,3 +141,26 @@ def test_cli_exit_codes_and_github_format(folder: Path, tmp_path: Path, capsys) 
     bad_rules = tmp_path / "bad.yaml"
     bad_rules.write_text("rules:\n  - id: X\n    check: 不存在的项目 == 1\n", encoding="utf-8")
     assert main(["batch", str(folder / "good"), "--rules", str(bad_rules), "--no-progress"]) == 2
+
+
+def test_prefetch_never_blocks_nor_raises(tmp_path: Path) -> None:
+    import threading
+
+    from sasac_check.batch.inputs import Task
+    from sasac_check.batch.worker import prefetch
+
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)  # a FIFO named like a workbook: opening it for reading would wait for a writer
+    real = tmp_path / "real.xlsx"
+    real.write_bytes(b"PK\x03\x04" + b"x" * 100)
+    tasks = [Task(0, str(fifo), str(fifo)), Task(1, "gone.xlsx", str(tmp_path / "gone.xlsx")), Task(2, str(real), str(real)),
+             Task(3, "a.zip/b.xlsx", str(real), member="b.xlsx"), Task(4, "big.xlsx", str(real), error="文件过大")]
+    done = threading.Event()
+
+    def run() -> None:
+        for t in tasks:
+            prefetch(t)
+        done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert done.wait(5), "prefetch blocked"

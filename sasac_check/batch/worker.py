@@ -149,6 +149,31 @@ def xp_keys(rs) -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
+PREFETCH = 32  # files ahead of the one being read whose reading the kernel is asked to start
+
+
+def prefetch(task: Task) -> None:
+    """Ask the kernel to start reading `task`'s file (posix_fadvise WILLNEED) while earlier ones are parsed.
+
+    A reviewer's folder is usually not in the page cache: read one by one, a 20 KB return waited ≈ 0.5 ms for the
+    disk here, about half its time; read ahead, the wait overlaps the parsing of the returns before it. Never
+    blocks (O_NONBLOCK: a FIFO or device named like a workbook is not waited on) and never raises: the file is
+    read, and any problem reported, when its turn comes.
+    """
+    if task.member is not None or task.error or not hasattr(os, "posix_fadvise"):
+        return
+    try:
+        fd = os.open(task.path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def _alarm(signum, frame):
     raise FileTimeout
 
@@ -287,7 +312,12 @@ def _process_chunk(job: Job) -> ChunkResult:
     armed = job.timeout > 0 and threading.current_thread() is threading.main_thread()
     if armed:
         signal.signal(signal.SIGALRM, _alarm)
-    for task in job.tasks:
+    tasks = job.tasks
+    for t in tasks[:PREFETCH]:
+        prefetch(t)
+    for i, task in enumerate(tasks):
+        if i + PREFETCH < len(tasks):
+            prefetch(tasks[i + PREFETCH])
         got = read_one(task, job.timeout, zips, armed)
         if isinstance(got, FileRecord):
             got.prior = job.prior
