@@ -5,8 +5,9 @@ cross-submission checks, review.xlsx and JSON), raw calamine throughput over the
 (the floor), an openpyxl + pandas pipeline doing the same checks by hand (measured on a subset and extrapolated;
 2 processes assumed to scale perfectly), peak memory of the whole process tree (PSS, in one more untimed run;
 RSS summed over the processes in the timed runs, an upper bound), and the ratios. The floor and the command
-alternate for --repeat rounds (the machine is shared and noisy); medians are printed.
-Usage: python bench/bench_batch.py [--n 10000] [--keep DIR] [--repeat 5]
+alternate for --repeat rounds (the machine is shared and noisy); medians are printed. --cold empties the page
+cache before every timed run, as for a folder just received (the files are otherwise cached by earlier runs).
+Usage: python bench/bench_batch.py [--n 10000] [--keep DIR] [--repeat 5] [--cold]
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import statistics
 import subprocess
 import sys
@@ -71,6 +73,15 @@ class PeakRSS:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._t.join()
+
+
+def drop_caches() -> None:
+    """Write back and drop the page cache, so the next run reads every file from the disk (needs root)."""
+    os.sync()
+    try:
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError as e:
+        raise SystemExit(f"--cold needs root on Linux (/proc/sys/vm/drop_caches): {e}") from None
 
 
 def _raw_read(paths: list[str]) -> int:
@@ -143,6 +154,8 @@ def main() -> None:
     ap.add_argument("--subset", type=int, default=100, help="returns for the openpyxl + pandas pipeline (default 100)")
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--repeat", type=int, default=5, help="rounds of floor + end-to-end runs (default 5; medians reported)")
+    ap.add_argument("--cold", action="store_true",
+                    help="empty the page cache before every timed run (Linux, root): a freshly received folder")
     ap.add_argument("--keep", metavar="DIR", help="generate into DIR and keep the files (reused when DIR holds N returns)")
     args = ap.parse_args()
 
@@ -179,7 +192,11 @@ def main() -> None:
             "--json", str(root / "review.json"), "--no-progress", *(["--workers", str(args.workers)] if args.workers else [])]
     raws, e2es, peak = [], [], 0
     for i in range(args.repeat):
+        if args.cold:
+            drop_caches()
         raw = raw_throughput(paths)
+        if args.cold:
+            drop_caches()
         with PeakRSS() as mem:
             t = time.perf_counter()
             subprocess.run(argv, check=False, stderr=subprocess.DEVNULL)
