@@ -5,7 +5,8 @@ cross-submission checks, review.xlsx and JSON), raw calamine throughput over the
 (the floor), an openpyxl + pandas pipeline doing the same checks by hand (measured on a subset and extrapolated;
 2 processes assumed to scale perfectly), peak memory of the whole process tree (PSS, in one more untimed run;
 RSS summed over the processes in the timed runs, an upper bound), and the ratios. The floor and the command
-alternate for --repeat rounds (the machine is shared and noisy); medians are printed. --cold empties the page
+alternate for --repeat rounds (the machine is shared and noisy), each going first in every other round; medians
+are printed. --cold empties the page
 cache before every timed run, as for a folder just received (the files are otherwise cached by earlier runs).
 Usage: python bench/bench_batch.py [--n 10000] [--keep DIR] [--repeat 5] [--cold]
 """
@@ -192,20 +193,23 @@ def main() -> None:
             "--json", str(root / "review.json"), "--no-progress", *(["--workers", str(args.workers)] if args.workers else [])]
     raws, e2es, peak = [], [], 0
     for i in range(args.repeat):
-        if args.cold:
-            drop_caches()
-        raw = raw_throughput(paths)
-        if args.cold:
-            drop_caches()
-        with PeakRSS() as mem:
-            t = time.perf_counter()
-            subprocess.run(argv, check=False, stderr=subprocess.DEVNULL)
-            t_all = time.perf_counter() - t
+        # Which goes first alternates: a page cache the host trims between runs must not favour either side.
+        order = ("floor", "batch") if i % 2 == 0 else ("batch", "floor")
+        for which in order:
+            if args.cold:
+                drop_caches()
+            if which == "floor":
+                raw = raw_throughput(paths)
+                continue
+            with PeakRSS() as mem:
+                t = time.perf_counter()
+                subprocess.run(argv, check=False, stderr=subprocess.DEVNULL)
+                t_all = time.perf_counter() - t
         raws.append(raw)
         e2es.append(len(paths) / t_all)
         peak = max(peak, mem.peak)
-        print(f"round {i + 1}: raw calamine floor {raw:6.0f}/s, sasac-check batch {e2es[-1]:6.0f}/s ({t_all:.1f} s), "
-              f"ratio {e2es[-1] / raw:.2f}")
+        print(f"round {i + 1} ({order[0]} first): raw calamine floor {raw:6.0f}/s, sasac-check batch {e2es[-1]:6.0f}/s "
+              f"({t_all:.1f} s), ratio {e2es[-1] / raw:.2f}")
     with PeakRSS(pss=True, interval=0.05) as pss:  # memory as the tree really holds it: a separate, untimed run
         subprocess.run(argv, check=False, stderr=subprocess.DEVNULL)
     raw, e2e = statistics.median(raws), statistics.median(e2es)

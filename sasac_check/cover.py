@@ -37,6 +37,7 @@ def uscc_problem(code: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # a batch asks for the same few periods tens of thousands of times
 def period_year(period: str) -> int | None:
     """The year of a 报告期 such as 2024年度 or 2024年6月."""
     m = re.match(r"^\s*((?:19|20)\d\d)年", period or "")

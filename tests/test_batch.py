@@ -164,3 +164,14 @@ def test_prefetch_never_blocks_nor_raises(tmp_path: Path) -> None:
 
     threading.Thread(target=run, daemon=True).start()
     assert done.wait(5), "prefetch blocked"
+
+
+def test_peer_median_is_numpys() -> None:
+    import numpy as np
+
+    from sasac_check.batch.cross import _median
+
+    rng = np.random.default_rng(7)
+    for n in [*range(1, 30), 1000, 1001]:
+        a = np.round(rng.normal(size=n) * 1000, 2)
+        assert _median(a) == float(np.median(a))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -107,6 +106,15 @@ def _fmt(x: float, unit: str) -> str:
     return format_percent(x) if unit == "%" else f"{x:,.2f}{unit}"
 
 
+def _median(a: np.ndarray) -> float:
+    """np.median of a non-empty 1-D array without NaN, the same number (np.median imports numpy.ma: ≈ 16 ms)."""
+    k = a.size // 2
+    if a.size % 2:
+        return float(np.partition(a, k)[k])
+    part = np.partition(a, [k - 1, k])
+    return float((part[k - 1] + part[k]) / 2)
+
+
 def peer_outliers(rs, records: Sequence[FileRecord]) -> list[Finding]:
     """提示性 findings for key indicators far from the median of the same 行业类型 and 报告期 (median / MAD)."""
     groups: dict[tuple[str, str], list[FileRecord]] = defaultdict(list)
@@ -114,18 +122,19 @@ def peer_outliers(rs, records: Sequence[FileRecord]) -> list[Finding]:
         if r.status == "ok" and not r.prior:
             groups[(r.cover.get("行业类型", "") or "未填行业", r.cover.get("报告期", ""))].append(r)
     out = []
+    names = [n for n in PEER_INDICATORS if n in rs.indicators]
     for (industry, period), rs_ in groups.items():
-        if len(rs_) < PEER_MIN:
+        if len(rs_) < PEER_MIN or not names:
             continue
-        for name in PEER_INDICATORS:
-            if name not in rs.indicators:
-                continue
-            vals = np.array([r.indicators.get(name) if r.indicators.get(name) is not None else math.nan for r in rs_])
+        # every return's indicators at once: None (not computable) becomes NaN
+        mat = np.array([list(map(r.indicators.get, names)) for r in rs_], dtype=float)
+        for j, name in enumerate(names):
+            vals = mat[:, j]
             ok = np.isfinite(vals)
             if ok.sum() < PEER_MIN:
                 continue
-            med = float(np.median(vals[ok]))
-            mad = max(float(np.median(np.abs(vals[ok] - med))), PEER_MAD_FLOOR * abs(med))
+            med = _median(vals[ok])
+            mad = max(_median(np.abs(vals[ok] - med)), PEER_MAD_FLOOR * abs(med))
             if mad <= 0:
                 continue
             z = 0.6745 * (vals - med) / mad

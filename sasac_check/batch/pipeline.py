@@ -162,15 +162,14 @@ def _result(records: list[FileRecord], findings: list[Finding], strict: bool) ->
     by_file = Counter((f.file, f.severity) for f in findings)
     files = []
     for rec in records:
-        res = FileResult(rec.path, rec.status, reason=rec.reason, cover=rec.cover, indicators=rec.indicators)
-        if rec.status == "unreadable":
-            res.counts["error"] = 1
+        path, status = rec.path, rec.status
+        if status == "unreadable":
+            counts = {"error": 1, "warning": 0, "info": 0}
         else:
-            for sev in ("error", "warning", "info"):
-                res.counts[sev] = by_file[(rec.path, sev)]
-            if res.counts["error"] or (strict and res.counts["warning"]):
-                res.status = "failed"
-        files.append(res)
+            counts = {"error": by_file[(path, "error")], "warning": by_file[(path, "warning")], "info": by_file[(path, "info")]}
+            if counts["error"] or (strict and counts["warning"]):
+                status = "failed"
+        files.append(FileResult(path, status, counts, rec.reason, rec.cover, rec.indicators))
         rec.xp = None
     order = {r.path: i for i, r in enumerate(records)}
     return RunResult(files, sort_findings(findings, order))
