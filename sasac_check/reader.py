@@ -405,10 +405,10 @@ class WorkbookLayout:
 def _indicators() -> dict:
     """The shipped indicators (rules/indicators.yaml and any other shipped rule file)."""
     from .resources import data_path
-    from .rulefile import RuleFileError, load_rules
+    from .rulefile import RuleFileError, load_rules, shipped_rules
 
     try:
-        return load_rules().indicators
+        return shipped_rules().indicators
     except RuleFileError:  # another shipped rule file is broken: indicators alone still load
         return load_rules([data_path("rules") / "indicators.yaml"], shipped=False).indicators
 

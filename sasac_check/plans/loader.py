@@ -12,7 +12,7 @@ import jsonschema
 
 from .. import expr
 from ..resources import data_path
-from ..rulefile import LDict, RuleFileError, RuleSet, display_path, expand, load_rules, load_yaml
+from ..rulefile import LDict, RuleFileError, RuleSet, display_path, expand, load_yaml, shipped_rules
 from .model import Plan, Target
 from .names import measure_of, prior_of
 
@@ -87,7 +87,7 @@ def load_plan(path: str | Path, rs: RuleSet | None = None) -> Plan:
     problems = _schema_problems(f, doc)
     if problems:
         raise RuleFileError(problems)
-    rs = rs or load_rules()
+    rs = rs or shipped_rules()
     head = doc["plan"]
     years = (int(head["years"]["from"]), int(head["years"]["to"]))
     if years[0] > years[1]:
@@ -172,7 +172,7 @@ def _target(f: str, raw: LDict, plan_id: str, rs: RuleSet, problems: list[str], 
 
 def load_plans(paths: Iterable[str | Path] = (), *, shipped: bool = True, rs: RuleSet | None = None) -> list[Plan]:
     """The shipped plans plus those in `paths` (files or folders); every mistake of every file at once."""
-    rs = rs or load_rules()
+    rs = rs or shipped_rules()
     files = (shipped_plan_files() if shipped else []) + expand(paths)
     plans, problems = [], []
     for p in files:

@@ -14,7 +14,7 @@ from ..catalog import catalog
 from ..interval import Iv, violated
 from ..numbers import NotANumber, format_percent, parse_number
 from ..reader import coord
-from ..rulefile import UNIT_SCALE, RuleSet, load_rules
+from ..rulefile import UNIT_SCALE, RuleSet, shipped_rules
 from ..runner import compute_indicators
 from ..submission import Submission
 from ..table import SubmissionTable
@@ -97,7 +97,7 @@ def _cell(raw: object, fmt: str, unit: str, ref: str) -> Cell:
 
 def read_plan_tables(path: str | Path, rs: RuleSet | None = None) -> list[PlanTable]:
     """Every sheet of the workbook with a header row 指标 … <year> …; other sheets are ignored."""
-    rs = rs or load_rules()
+    rs = rs or shipped_rules()
     wb = openpyxl.load_workbook(path, data_only=True)
     out = []
     for ws in wb.worksheets:

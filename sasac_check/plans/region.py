@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..catalog import catalog
 from ..cover import period_year
 from ..model import Finding
-from ..rulefile import RuleSet, load_rules
+from ..rulefile import RuleSet, shipped_rules
 from ..runner import compute_indicators
 from ..submission import Submission
 from ..table import SubmissionTable
@@ -68,7 +68,7 @@ def region_findings(
     With `per_enterprise`, each return is also judged (提示性) on the targets that bind one enterprise;
     an amount target is never judged on an enterprise.
     """
-    rs = rs or load_rules()
+    rs = rs or shipped_rules()
     findings: list[Finding] = []
     summaries: list[RegionSummary] = []
     for sup, by_year in sorted(group(submissions).items()):
@@ -101,7 +101,7 @@ def judge_summary(rsum: RegionSummary, plans: Sequence[Plan] | None = None, rs: 
 
     Fills `rsum.indicators` and `rsum.plans`; the batch command builds `rsum.periods` from its own records.
     """
-    rs = rs or load_rules()
+    rs = rs or shipped_rules()
     years = sorted(rsum.periods)
     if not years:
         return []

@@ -11,7 +11,7 @@ from .. import expr
 from ..interval import Iv
 from ..model import Finding
 from ..numbers import format_percent
-from ..rulefile import RuleSet, load_rules
+from ..rulefile import RuleSet, shipped_rules
 from .choose import shipped_plans
 from .judge import fails
 from .loader import load_plan
@@ -168,7 +168,7 @@ def plan_of(t: PlanTable, plans: Sequence[Plan]) -> Plan | None:
 
 def check_plan_table(path: str | Path, plan_file: str | Path | None = None, rs: RuleSet | None = None) -> list[Finding]:
     """Every finding on every plan table in the workbook (empty list when it holds none)."""
-    rs = rs or load_rules()
+    rs = rs or shipped_rules()
     out: list[Finding] = []
     for t in read_plan_tables(path, rs):
         out += check_ratios(t, rs) + check_growth(t) + check_capital(t)
