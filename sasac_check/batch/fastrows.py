@@ -225,6 +225,8 @@ class _ZipOut:
 
     def add(self, name: str, date_time: tuple, member: _Member) -> None:
         data = member.finish()
+        if max(member.size, len(data), self.offset) >= 0xFFFFFFFF:  # past Excel's 1,048,576 rows long before
+            raise ValueError(f"{name}: over 4 GB, which needs zip64 (not written here)")
         raw = name.encode("utf-8")
         flags = 0 if raw.isascii() else 0x800  # bit 11: the name is UTF-8
         y, mo, d, h, mi, sec = date_time
