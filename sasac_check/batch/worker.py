@@ -272,13 +272,14 @@ def _records(good: list[tuple[Task, Submission]], table, keys: tuple[str, ...], 
         last = (sub.cells, t, cells)
     block = XPBlock(vals, wids, unk, cells_of, np.array([sub.scale for _, sub in good], dtype=float))
     columns = [[_num(x) for x in mid.tolist()] for mid in inds.values()]  # the chunk's midpoints, column-wise
+    texts: dict[str, str] = {}  # one object per distinct cover text: pickled once per chunk, not once per return
     out = []
     for i, (task, sub) in enumerate(good):
         cells = own_cells[i]
         values = dict(zip(names, [col[i] for col in columns], strict=True))
         xp = XPData(block, i)
-        out.append(FileRecord(task.index, task.name, "ok", cover=dict(sub.cover), indicators=values, cells=cells, xp=xp,
-                              prior=prior))
+        cover = {k: texts.setdefault(v, v) for k, v in sub.cover.items()}
+        out.append(FileRecord(task.index, task.name, "ok", cover=cover, indicators=values, cells=cells, xp=xp, prior=prior))
     return out
 
 
