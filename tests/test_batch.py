@@ -147,23 +147,33 @@ def test_prefetch_never_blocks_nor_raises(tmp_path: Path) -> None:
     import threading
 
     from sasac_check.batch.inputs import Task
-    from sasac_check.batch.worker import prefetch
+    from sasac_check.batch.worker import close_all, prefetch
+    from sasac_check.reader import read_workbook
 
     fifo = tmp_path / "pipe.xlsx"
     os.mkfifo(fifo)  # a FIFO named like a workbook: opening it for reading would wait for a writer
     real = tmp_path / "real.xlsx"
-    real.write_bytes(b"PK\x03\x04" + b"x" * 100)
+    shutil.copy(write_returns(tmp_path / "one", 1)[0], real)
     tasks = [Task(0, str(fifo), str(fifo)), Task(1, "gone.xlsx", str(tmp_path / "gone.xlsx")), Task(2, str(real), str(real)),
              Task(3, "a.zip/b.xlsx", str(real), member="b.xlsx"), Task(4, "big.xlsx", str(real), error="文件过大")]
+    fds: dict[int, int] = {}
     done = threading.Event()
 
     def run() -> None:
         for t in tasks:
-            prefetch(t)
+            prefetch(t, fds)
         done.set()
 
     threading.Thread(target=run, daemon=True).start()
     assert done.wait(5), "prefetch blocked"
+    assert list(fds) == [2]  # only the regular file is kept open for its turn
+    fd = fds.pop(2)
+    assert read_workbook(real, fd=fd).values == read_workbook(real).values
+    with pytest.raises(OSError):
+        os.fstat(fd)  # read_workbook closed it
+    prefetch(tasks[2], fds)
+    close_all(fds)
+    assert fds == {}
 
 
 def test_peer_median_is_numpys() -> None:
