@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -48,7 +49,7 @@ def indicator_of(node: expr.Node, rs: RuleSet) -> Indicator | None:
 
 
 def _shown(x: float, d: Display, scale: float) -> tuple[float | None, str]:
-    if x != x or np.isinf(x):
+    if x != x or math.isinf(x):  # math, not numpy: five calls per finding, ≈ 1 µs each with numpy
         return None, "—"
     if d.kind == "money":
         v = x / scale

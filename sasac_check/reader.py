@@ -550,7 +550,7 @@ def _unescape(s: str) -> str:
 # --- opening --------------------------------------------------------------------------------------
 
 
-def _load(path: Path, file: str, fd: int | None = None) -> bytes:
+def _load(path: str | Path, file: str, fd: int | None = None) -> bytes:
     """The file's bytes (read once: calamine and the formula scan share them); `fd`: the file already open (closed here).
 
     os.open/os.read: half the time of Path.read_bytes for a 20 KB return (≈ 7 µs of ≈ 14), in bulk review.
@@ -879,7 +879,7 @@ def read_workbook(path: str | Path, *, indicators: dict | None = None, compact: 
     already open for reading (a batch opens it ahead); it is closed here.
     """
     file = str(path)
-    return read_bytes(_load(Path(path), file, fd), file, indicators=indicators, compact=compact)
+    return read_bytes(_load(file, file, fd), file, indicators=indicators, compact=compact)
 
 
 def read_bytes(data: bytes, file: str, *, indicators: dict | None = None, compact: bool = False) -> Submission:
