@@ -6,39 +6,16 @@ A batch evaluates the same constraints without pandas (schemarules.py); both mak
 from __future__ import annotations
 
 import re
-import sys
 from functools import lru_cache
 
 import pandas as pd
+import pandera.pandas as pa
 
 from .catalog import Catalog, catalog, key
 from .cover import uscc_problem
 from .model import Finding
 from .schemarules import CHECK_RULE, finding
 from .table import SubmissionTable
-
-
-def _import_pandera():
-    """pandera.pandas, imported without hypothesis.
-
-    Where hypothesis happens to be installed, pandera imports it for data synthesis, which we never use: ≈ 0.15 s
-    of every run that validates (a third of pandera's import). Validation itself does not touch it. hypothesis
-    stays importable afterwards; only this pandera instance goes without strategies.
-    """
-    if "pandera.pandas" in sys.modules or "hypothesis" in sys.modules:
-        import pandera.pandas
-
-        return pandera.pandas
-    sys.modules["hypothesis"] = None  # type: ignore[assignment]  # import hypothesis → ImportError, for pandera
-    try:
-        import pandera.pandas
-    finally:
-        if sys.modules.get("hypothesis", 0) is None:
-            del sys.modules["hypothesis"]
-    return pandera.pandas
-
-
-pa = _import_pandera()
 
 
 @lru_cache(maxsize=1)
