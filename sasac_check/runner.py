@@ -48,6 +48,7 @@ class FileResult:
 class RunResult:
     files: list[FileResult]
     findings: list[Finding]
+    notes: list[str] = field(default_factory=list)  # one-line Chinese notes for stderr (e.g. an unreadable prior)
 
     def exit_code(self, strict: bool = False) -> int:
         """0 clean, 1 errors (or warnings with strict), 3 an input could not be read."""
@@ -125,7 +126,8 @@ def check_files(
             results.append(FileResult(str(p), "ok"))
         except UnreadableWorkbook as e:
             results.append(FileResult(str(p), "unreadable", reason=e.reason))
-    priors = _match_priors(subs, prior)
+    notes: list[str] = []
+    priors = _match_priors(subs, prior, notes)
     findings: list[Finding] = []
     if subs:
         findings, table = check_submissions(rs, subs, priors)
@@ -146,7 +148,7 @@ def check_files(
         if res.counts["error"] or (strict and res.counts["warning"]):
             res.status = "failed"
     order = {str(p): i for i, p in enumerate(paths)}
-    return RunResult(results, sort_findings(findings, order))
+    return RunResult(results, sort_findings(findings, order), notes)
 
 
 def plan_findings(rs: RuleSet, subs: Sequence[Submission], plan: str | Path | None = None) -> list[Finding]:
@@ -166,8 +168,12 @@ def _mid(iv: Iv, i: int) -> float | None:
     return None if not np.isfinite(v) else round(v, 6)
 
 
-def _match_priors(subs: list[Submission], prior: Sequence[str | Path]) -> list[Submission | None] | None:
-    """Pair each return with the prior-period return of the same enterprise (统一社会信用代码)."""
+def _match_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list[str]
+                  ) -> list[Submission | None] | None:
+    """Pair each return with the prior-period return of the same enterprise (统一社会信用代码).
+
+    A prior file that cannot be read is named in `notes` (it is no return under check, so it has no result).
+    """
     if not prior:
         return None
     from .cover import period_year
@@ -177,7 +183,8 @@ def _match_priors(subs: list[Submission], prior: Sequence[str | Path]) -> list[S
     for p in prior:
         try:
             s = read_workbook(p)
-        except UnreadableWorkbook:
+        except UnreadableWorkbook as e:
+            notes.append(f"上期报表 {p} 无法读取，未用于跨期审核：{e.reason}")
             continue
         by_code.setdefault(s.cover.get("统一社会信用代码", ""), []).append(s)
     out: list[Submission | None] = []

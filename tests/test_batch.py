@@ -185,3 +185,23 @@ def test_peer_median_is_numpys() -> None:
     for n in [*range(1, 30), 1000, 1001]:
         a = np.round(rng.normal(size=n) * 1000, 2)
         assert _median(a) == float(np.median(a))
+
+
+def test_unreadable_prior_inputs_are_named(tmp_path: Path, capsys) -> None:
+    cur = write_returns(tmp_path / "2024", 2)
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "broken.xlsx").write_bytes(b"not a workbook")
+    code = main(["batch", str(cur[0].parent), "--prior", str(tmp_path / "old"), "--prior", str(tmp_path / "gone.zip"),
+                 "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert f"上期报表 {tmp_path / 'old' / 'broken.xlsx'} 无法读取，未用于跨期审核" in err
+    assert f"上期报表 {tmp_path / 'gone.zip'} 无法读取，未用于跨期审核：文件不存在" in err
+    assert "Traceback" not in err
+
+
+def test_check_names_an_unreadable_prior(tmp_path: Path, capsys) -> None:
+    cur = write_returns(tmp_path / "2024", 1)[0]
+    code = main(["check", str(cur), "--prior", str(tmp_path / "gone.xlsx")])
+    err = capsys.readouterr().err
+    assert code == 0 and f"上期报表 {tmp_path / 'gone.xlsx'} 无法读取，未用于跨期审核：文件不存在" in err

@@ -130,8 +130,8 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
     found, regions = region_findings(rs, records, keys)
     findings += found
     n_pairs = len(pairs)
+    notes = _prior_notes(priors)
     del priors, pairs
-    notes = []
     if opts.gx_dir:
         from .gxhook import run_gx_hook
 
@@ -155,6 +155,18 @@ def _execute(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[Chun
 
     with LocalPool(workers, opts.timeout) as pool:
         yield from pool.run(jobs)
+
+
+PRIOR_NOTES_SHOWN = 10
+
+
+def _prior_notes(priors: list[FileRecord]) -> list[str]:
+    """One line per --prior input that could not be read (it is no submission under review, so it has no row)."""
+    bad = sorted((r for r in priors if r.status == "unreadable"), key=lambda r: r.index)
+    notes = [f"上期报表 {r.path} 无法读取，未用于跨期审核：{r.reason}" for r in bad[:PRIOR_NOTES_SHOWN]]
+    if len(bad) > PRIOR_NOTES_SHOWN:
+        notes.append(f"……另有 {len(bad) - PRIOR_NOTES_SHOWN} 份上期报表无法读取")
+    return notes
 
 
 def _result(records: list[FileRecord], findings: list[Finding], strict: bool) -> RunResult:

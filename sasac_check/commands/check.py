@@ -43,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = REPORTERS[args.format](result)
     emit(text, args.output)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     if args.annotate:
         _annotate(args, rs, result)
     return result.exit_code(args.strict)
