@@ -205,3 +205,12 @@ def test_check_names_an_unreadable_prior(tmp_path: Path, capsys) -> None:
     code = main(["check", str(cur), "--prior", str(tmp_path / "gone.xlsx")])
     err = capsys.readouterr().err
     assert code == 0 and f"上期报表 {tmp_path / 'gone.xlsx'} 无法读取，未用于跨期审核：文件不存在" in err
+
+
+def test_a_review_written_into_the_reviewed_folder_is_not_read_next_time(tmp_path: Path) -> None:
+    folder = write_returns(tmp_path / "in", 3, faulty_every=0)[0].parent
+    out = folder / "review.xlsx"
+    for _ in range(2):
+        assert main(["batch", str(folder), "-o", str(out), "--json", str(tmp_path / "r.json"), "--no-progress"]) == 0
+        data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+        assert [Path(f["path"]).name for f in data["files"]] == [f"return-0000{i}.xlsx" for i in range(3)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,13 +77,20 @@ def _walk(folder: str) -> list[tuple[str, int]]:
     return out
 
 
-def discover(paths: list[str | Path], max_mb: float = DEFAULT_MAX_MB) -> list[Task]:
-    """Every input in the given order; folders sorted recursively; a missing path is a task with an error."""
+def discover(paths: list[str | Path], max_mb: float = DEFAULT_MAX_MB, skip: Sequence[str | Path] = ()) -> list[Task]:
+    """Every input in the given order; folders sorted recursively; a missing path is a task with an error.
+
+    `skip`: files a folder walk passes over (the run's own outputs: a review.xlsx written into the folder it reviews
+    is no return the next run should report as unreadable).
+    """
     max_bytes = int(max_mb * 2**20) if max_mb else 0
+    skipped = {os.path.realpath(s) for s in skip}
     tasks: list[Task] = []
     for p in map(Path, paths):
         if p.is_dir():
             found = _walk(str(p))
+            if skipped:
+                found = [(f, size) for f, size in found if os.path.realpath(f) not in skipped]
         elif p.exists():
             found = [(str(p), p.stat().st_size)]
         else:

@@ -38,6 +38,7 @@ class BatchOptions:
     chunk: int | None = None
     progress: bool | None = None  # None: on a terminal, not in CI
     gx_dir: str | None = None  # also run the Great Expectations suite over the batch
+    skip: Sequence[str] = ()  # files folder walks pass over: the run's own outputs
 
 
 @dataclass
@@ -95,7 +96,7 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
     t0 = time.perf_counter()
     rs, keys = rules_for(tuple(map(str, opts.rules)))
     warm()
-    tasks = discover(list(paths), opts.max_mb)
+    tasks = discover(list(paths), opts.max_mb, opts.skip)
     prior_tasks = [Task(len(tasks) + t.index, t.name, t.path, t.member, t.size, t.error)
                    for t in discover(list(opts.prior), opts.max_mb)] if opts.prior else []
     workers = opts.workers or default_workers()

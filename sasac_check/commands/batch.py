@@ -50,7 +50,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers 必须为正整数")
     opts = BatchOptions(rules=args.rules, prior=args.prior, workers=args.workers, cluster=args.cluster, strict=args.strict,
-                        timeout=args.timeout, max_mb=args.max_size, progress=False if args.no_progress else None, gx_dir=args.gx)
+                        timeout=args.timeout, max_mb=args.max_size, progress=False if args.no_progress else None, gx_dir=args.gx,
+                        skip=[f for f in (args.output, args.json, args.junit, args.html) if f])
     try:
         br = run_batch(args.paths, opts)
     except Exception as e:
