@@ -6,8 +6,8 @@ from typing import Any
 
 import orjson
 
-from .. import __version__
-from ..runner import RunResult
+from sasac_check import __version__
+from sasac_check.check.run import RunResult
 
 SCHEMA_VERSION = "1.0"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
-from ..runner import RunResult
+from sasac_check.check.run import RunResult
 
 
 def render(result: RunResult, rule_ids: list[str] | None = None, strict: bool = False) -> str:
