@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sasac_check.check.run import RunResult
 from sasac_check.report import jsonfmt, junit, text
+from sasac_check.report.safetext import clean_text
 
 Renderer = Callable[[RunResult], str]
 
@@ -19,12 +20,12 @@ REPORTERS: dict[str, Renderer] = {
 REPORTERS["github"] = __import__(f"{__name__}.github", fromlist=["render"]).render  # GitHub Actions annotations
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write a rendered report to `output` (folders created) or to standard output."""
+def emit(text: str, output: str | None, inputs: Sequence[str | Path] = ()) -> None:
+    """Write a rendered report to `output` (atomically, folders created, never over an input) or to standard output."""
     if not output:
-        sys.stdout.write(text)
+        sys.stdout.write(clean_text(text))
         return
-    path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    from sasac_check.atomicio import write_text
+
+    write_text(output, text, inputs, "报告文件")
     print(f"已写入 {output}", file=sys.stderr)

@@ -12,11 +12,12 @@ from sasac_check.check.run import RunResult
 
 
 def write_junit(path: str | Path, result: RunResult, rule_ids: list[str], strict: bool = False) -> Path:
+    from sasac_check.atomicio import atomic_open
+
     out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
     by_file = {k: list(g) for k, g in groupby(result.findings, key=lambda f: f.file)}
     total_fail = 0
-    with out.open("w", encoding="utf-8") as fh:
+    with atomic_open(out, "w", what="JUnit 报告", encoding="utf-8") as fh:
         fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sasac-check">\n')
         for res in result.files:
             name = quoteattr(res.path)
