@@ -48,7 +48,7 @@ def check_target(path: str | Path, inputs: Iterable[str | Path] = (), what: str 
         raise OutputError(f"{what}路径为空")
     for src in inputs:
         if same_file(p, src):
-            raise OutputError(f"{what} {p} 与输入文件 {src} 是同一个文件：输入文件不会被覆盖，请另选文件名")
+            raise OutputError(f"{what} {p} 与输入文件 {src} 是同一个文件，不能覆盖原文件：请另选文件名")
     try:
         st = os.stat(p)
     except FileNotFoundError:

@@ -110,13 +110,18 @@ def check_files(
     prior: Sequence[str | Path] = (),
     plan: str | Path | None = None,
     use_plans: bool = True,
+    read=None,
 ) -> RunResult:
     """Check each file (and its prior period, where given); an unreadable file is a result, not a crash.
 
     Each return is also judged (提示性) on the plan targets that bind one enterprise: the plan chosen by
     the cover's 监管机构 and 报告期, or `plan`. Region-wide amount targets are judged only in a batch.
+    `read(path) -> Submission`: how each file is read (default read_workbook; the CLI reads each in a child
+    process under a time and memory budget, read.isolate).
     """
     from sasac_check.read.reader import read_workbook
+
+    read_workbook = read or read_workbook
 
     results: list[FileResult] = []
     subs: list[Submission] = []
@@ -127,7 +132,7 @@ def check_files(
         except UnreadableWorkbook as e:
             results.append(FileResult(str(p), "unreadable", reason=e.reason))
     notes: list[str] = []
-    priors = _match_priors(subs, prior, notes)
+    priors = _match_priors(subs, prior, notes, read_workbook)
     findings: list[Finding] = []
     if subs:
         findings, table = check_submissions(rs, subs, priors)
@@ -168,7 +173,7 @@ def _mid(iv: Iv, i: int) -> float | None:
     return None if not np.isfinite(v) else round(v, 6)
 
 
-def _match_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list[str]
+def _match_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list[str], read=None
                   ) -> list[Submission | None] | None:
     """Pair each return with the prior-period return of the same enterprise (统一社会信用代码).
 
@@ -176,13 +181,14 @@ def _match_priors(subs: list[Submission], prior: Sequence[str | Path], notes: li
     """
     if not prior:
         return None
+    from sasac_check.check.priornotes import same_period_notes
     from sasac_check.read.cover import period_year
     from sasac_check.read.reader import read_workbook
 
     by_code: dict[str, list[Submission]] = {}
     for p in prior:
         try:
-            s = read_workbook(p)
+            s = (read or read_workbook)(p)
         except UnreadableWorkbook as e:
             notes.append(f"上期报表 {p} 无法读取，未用于跨期审核：{e.reason}")
             continue
@@ -193,4 +199,5 @@ def _match_priors(subs: list[Submission], prior: Sequence[str | Path], notes: li
         cands = [c for c in by_code.get(s.cover.get("统一社会信用代码", ""), []) if c is not s]
         match = [c for c in cands if year and period_year(c.cover.get("报告期", "")) == year - 1]
         out.append(match[0] if match else None)
+    notes += same_period_notes([(s.file, s.cover) for s in subs], [(c.file, c.cover) for cs in by_code.values() for c in cs])
     return out
