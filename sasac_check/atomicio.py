@@ -90,7 +90,8 @@ def atomic_path(path: str | Path, inputs: Iterable[str | Path] = (), what: str =
     p = check_target(path, inputs, what)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=TMP_SUFFIX, dir=p.parent)
+        _sweep(p)
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=p.parent)
     except OSError as e:
         raise OutputError(f"无法写入{what} {p}：{_why(e)}") from None
     os.close(fd)
@@ -102,6 +103,36 @@ def atomic_path(path: str | Path, inputs: Iterable[str | Path] = (), what: str =
         with contextlib.suppress(OSError):
             t.unlink()
         raise
+
+
+def _sweep(p: Path) -> None:
+    """Remove temporary files a killed run (SIGKILL, power loss) left beside `p`: those whose writer is gone."""
+    try:
+        leftovers = list(p.parent.glob(f".{glob_escape(p.name)}.*{TMP_SUFFIX}"))
+    except OSError:
+        return
+    for t in leftovers:
+        pid = t.name[len(p.name) + 2:].split(".", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            t.unlink()
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _commit(t: Path, p: Path, inputs: list, what: str) -> None:

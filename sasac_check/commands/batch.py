@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sasac_check.report.safetext import clean_text, safe
+
 FORMATS = ("text", "json", "junit", "github")
 UNREADABLE_SHOWN = 10  # with no output asked for, the first unreadable files are named on stderr
 
@@ -30,9 +32,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cluster", metavar="ADDRESS", help="在 Dask 集群上运行（如 tcp://10.0.0.5:8786）；各节点须能访问输入文件")
     p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="单个文件读取时限（默认 60 秒）")
     p.add_argument("--max-size", type=float, default=64.0, metavar="MB", help="单个文件大小上限（默认 64 MB）")
+    p.add_argument("--max-memory", type=float, default=1024.0, metavar="MB",
+                   help="读取单个文件可用的内存上限，每个工作进程（默认 1024 MB；0 不限）")
     p.add_argument("--gx", metavar="DIR", help="同时运行 Great Expectations 校验，结果与数据文档存放在 DIR")
     p.add_argument("--no-progress", action="store_true", help="不显示进度条")
     p.set_defaults(func=run)
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Every output refused before any work when it is an input, a folder, a device, or under a file (exit 2)."""
+    import os
+
+    from sasac_check.atomicio import OutputError, check_target
+
+    inputs = [p for p in [*args.paths, *args.prior] if os.path.isfile(p)]
+    outs = [(f, what) for f, what in ((args.output, "审核工作簿"), (args.json, "JSON 报告"), (args.junit, "JUnit 报告"),
+                                      (args.html, "HTML 报告")) if f]
+    for f, what in outs:
+        check_target(f, inputs, what)
+    spelled = [os.path.abspath(f) for f, _ in outs]
+    if len(set(spelled)) < len(spelled):
+        raise OutputError("-o、--json、--junit、--html 不能指向同一个文件")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,40 +69,50 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers 必须为正整数")
+    from sasac_check.commands.check import apply_budget
+
+    apply_budget(args)
+    _check_outputs(args)
     opts = BatchOptions(rules=args.rules, prior=args.prior, workers=args.workers, cluster=args.cluster, strict=args.strict,
-                        timeout=args.timeout, max_mb=args.max_size, progress=False if args.no_progress else None, gx_dir=args.gx,
+                        timeout=args.timeout, max_mb=args.max_size, memory_mb=args.max_memory,
+                        progress=False if args.no_progress else None, gx_dir=args.gx,
                         skip=[f for f in (args.output, args.json, args.junit, args.html) if f])
     try:
         br = run_batch(args.paths, opts)
     except Exception as e:
         from sasac_check.batch.cluster import ClusterUnavailable
+        from sasac_check.batch.pipeline import EmptyBatch
 
-        if isinstance(e, ClusterUnavailable):
+        if isinstance(e, ClusterUnavailable | EmptyBatch):
             raise UsageError(str(e)) from None
         raise
     result = br.result
     written = []
     review = _ReviewWriter(args.output, br) if args.output else None
-    if args.json:
-        from sasac_check.report.jsonfmt import render_bytes
+    try:
+        if args.json:
+            from sasac_check.atomicio import write_bytes
+            from sasac_check.report.jsonfmt import render_bytes
 
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_bytes(render_bytes(result))
-        written.append(Path(args.json))
-    if args.junit:
-        from sasac_check.report.batchjunit import write_junit
+            written.append(write_bytes(args.json, render_bytes(result), what="JSON 报告"))
+        if args.junit:
+            from sasac_check.report.batchjunit import write_junit
 
-        written.append(write_junit(args.junit, result, br.rule_ids, args.strict))
-    if args.html:
-        from sasac_check.report.html import write_html
+            written.append(write_junit(args.junit, result, br.rule_ids, args.strict))
+        if args.html:
+            from sasac_check.report.html import write_html
 
-        written.append(write_html(args.html, result, br.indicator_units))
-    if review is not None:
-        written.insert(0, review.wait())
+            written.append(write_html(args.html, result, br.indicator_units))
+        if review is not None:
+            written.insert(0, review.wait())
+    except BaseException:  # no review written after the other outputs failed (or Ctrl-C): all of them stay as they were
+        if review is not None:
+            review.cancel()
+        raise
     if args.format:
         _print(args.format, result, br, args.strict)
     for note in br.notes:
-        print(note, file=sys.stderr)
+        print(clean_text(note), file=sys.stderr)
     files = result.files
     bad = sum(1 for f in files if f.status == "failed")
     unread = sum(1 for f in files if f.status == "unreadable")
@@ -94,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
     if not written and not args.format:
         unreadable = [f for f in files if f.status == "unreadable"]
         for f in unreadable[:UNREADABLE_SHOWN]:
-            print(f"  无法读取 {f.path}：{f.reason}", file=sys.stderr)
+            print(f"  无法读取 {safe(f.path)}：{safe(f.reason)}", file=sys.stderr)
         if len(unreadable) > UNREADABLE_SHOWN:
             print(f"  ……另有 {len(unreadable) - UNREADABLE_SHOWN} 份无法读取", file=sys.stderr)
         print("未指定输出：用 -o review.xlsx、--html review.html 或 --format text 查看每份报表的问题明细", file=sys.stderr)
@@ -119,16 +149,48 @@ class _ReviewWriter:
         if not can_fork():
             write_review(path, br.result, br.indicator_units, br.regions)
             return
+        import os
+
         ctx = mp.get_context("fork")
-        self.proc = ctx.Process(target=write_review, args=(path, br.result, br.indicator_units, br.regions))
+        self.proc = ctx.Process(target=_write_review_child, args=(os.getpid(), path, br.result, br.indicator_units, br.regions))
         self.proc.start()
+
+    def cancel(self) -> None:
+        if self.proc is not None and self.proc.is_alive():
+            self.proc.terminate()  # the child removes its temporary file and leaves the old review in place
+            self.proc.join(timeout=5)
+            if self.proc.is_alive():
+                self.proc.kill()
+                self.proc.join()
 
     def wait(self) -> Path:
         if self.proc is not None:
             self.proc.join()
+            if self.proc.exitcode == 2:  # the child said why on stderr
+                from sasac_check.atomicio import OutputError
+
+                raise OutputError(f"审核工作簿 {self.path} 未写入（原有文件保持不变）")
             if self.proc.exitcode != 0:
                 raise RuntimeError(f"写审核工作簿 {self.path} 失败（子进程退出码 {self.proc.exitcode}）")
         return self.path
+
+
+def _write_review_child(parent: int, path: str, result, units, regions) -> None:
+    """The review writer in its forked child: dies with the batch, says a refusal in one Chinese line (exit 2)."""
+    import os
+    import signal
+
+    from sasac_check.atomicio import OutputError, die_with_parent
+    from sasac_check.report.review import write_review
+
+    die_with_parent(parent)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # unwinds: the temporary file is removed
+    try:
+        write_review(path, result, units, regions)
+    except OutputError as e:
+        print(f"用法错误：{e}", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(2)
 
 
 def _print(fmt: str, result, br, strict: bool) -> None:

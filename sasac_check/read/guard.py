@@ -345,17 +345,21 @@ def member_bytes(raw: bytes, method: int) -> bytes | None:
         return None
 
 
-def read_capped(zf, info, file: str, name: str) -> bytes:
-    """A member through zipfile (zip64 and other forms the in-memory index leaves aside), never past the cap."""
-    cap = LIMITS.max_part
+def read_capped(zf, info, file: str, name: str, cap: int | None = None) -> bytes:
+    """A member through zipfile, inflated in pieces and never past `cap` (default LIMITS.max_part), its true size
+    equal to the size its header declares (a header claiming 1,000 bytes does not get 2 GB inflated)."""
+    cap = cap or LIMITS.max_part
     if info.flag_bits & 1:
         raise UnreadableWorkbook(file, "压缩包内的文件已加密（设置了解压密码），无法读取：请解压后再校验")
     if info.file_size > cap:
         raise UnreadableWorkbook(file, _bomb(name, cap))
+    want = min(cap, info.file_size) + 1
     with zf.open(info) as fh:
-        out = fh.read(cap + 1)
+        out = fh.read(want)
     if len(out) > cap:
         raise UnreadableWorkbook(file, _bomb(name, cap))
+    if len(out) != info.file_size:
+        raise UnreadableWorkbook(file, f"“{name}”声明的大小（{info.file_size} 字节）与实际解压大小不符：压缩包已损坏或被篡改")
     return out
 
 
