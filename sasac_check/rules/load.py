@@ -15,6 +15,7 @@ from sasac_check.model.catalog import Catalog, catalog
 from sasac_check.model.finding import LEVELS, severity_of
 from sasac_check.model.resources import data_path
 from sasac_check.rules import expr
+from sasac_check.rules.msgcheck import template_problem
 
 FAMILIES = ("表内", "表间", "跨期", "指标", "阈值", "计划")
 UNIT_SCALE = {"%": 1.0, "元": 1.0, "万元": 1e4, "亿元": 1e8, "万元/人": 1e4, "元/人": 1.0, "人": 1.0, "个": 1.0, "倍": 1.0}
@@ -48,25 +49,36 @@ def load_yaml(path: Path) -> Any:
         raise RuleFileError([f"{path}:{line}: YAML 语法错误：{getattr(e, 'problem', e)}"]) from None
     if node is None:
         return None
-    return _convert(node)
+    try:
+        return _convert(node, set(), str(path))
+    except _AliasRefused as e:
+        raise RuleFileError([str(e)]) from None
+
+
+class _AliasRefused(Exception):
+    """A YAML alias (*name) of a mapping or list: refused (an alias bomb would grow without bound)."""
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: same nodes and marks, faster
 _CONSTRUCT = yaml.SafeLoader("")  # one constructor for every scalar (building a loader per scalar was most of the cost)
 
 
-def _convert(node: yaml.Node) -> Any:
+def _convert(node: yaml.Node, seen: set[int], path: str) -> Any:
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in seen:  # the composer hands an alias back as the same node object
+            raise _AliasRefused(f"{path}:{node.start_mark.line + 1}: 不支持 YAML 别名（&锚点 / *引用）的映射或列表：请直接写出内容")
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         d = LDict()
         d.line = node.start_mark.line + 1
         d.key_lines = {}
         for k, v in node.value:
             key = _CONSTRUCT.construct_scalar(k) if isinstance(k, yaml.ScalarNode) else str(k)
-            d[str(key)] = _convert(v)
+            d[str(key)] = _convert(v, seen, path)
             d.key_lines[str(key)] = k.start_mark.line + 1
         return d
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(v) for v in node.value]
+        return [_convert(v, seen, path) for v in node.value]
     try:
         return _CONSTRUCT.construct_object(node, deep=True)
     finally:
@@ -397,6 +409,9 @@ def _rule(f: Path, raw: Any, family: str, sheet: Any, ns: expr.Namespace, proble
     if at is not None and ns.catalog.resolve(str(at)) is None:
         problems.append(f"{_where(f, raw, 'at')}: 未知项目“{at}”{ns.suggest(str(at))}")
     msg = str(raw.get("message", ""))
+    bad = template_problem(msg)
+    if bad:
+        problems.append(f"{_where(f, raw, 'message')}: {bad}")
     if len(problems) > before or check is None:
         return None
     assert isinstance(check, expr.Cmp)
