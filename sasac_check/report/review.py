@@ -32,11 +32,9 @@ def family_of(rule: str, extra: dict) -> str:
     fam = extra.get("family") if extra else None
     if fam:
         return str(fam)
-    if rule.startswith("READ-"):
-        return "读取"
-    if rule.startswith("SCH-"):
-        return "结构"
-    return "其他"
+    from sasac_check.model.codes import family_of as builtin_family
+
+    return builtin_family(rule) or "其他"
 
 
 # Rows of the bulk sheets, as fastrows cells: None writes no cell, (value, format) a formatted one. 问题清单's
