@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from sasac_check.report import REPORTERS, emit
+from sasac_check.report.safetext import clean_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -71,14 +72,14 @@ def run(args: argparse.Namespace) -> int:
     result = check_files(args.files, rs, strict=args.strict, prior=args.prior, plan=args.plan, use_plans=not args.no_plan,
                          read=lambda path: read_isolated(path, budget))
     if args.format == "junit":
-        from sasac_check.report.junit import render as junit
+        from sasac_check.report import junit
 
-        text = junit(result, rule_ids=sorted({r.id for r in rs.rules if not r.needs_prior or args.prior}), strict=args.strict)
+        text = junit.render(result, junit.rule_kinds(rs), strict=args.strict)
     else:
         text = REPORTERS[args.format](result)
     emit(text, args.output, inputs)
     for note in result.notes:
-        print(note, file=sys.stderr)
+        print(clean_text(note), file=sys.stderr)
     if args.annotate:
         _annotate(args, rs, result)
     return result.exit_code(args.strict)
