@@ -396,3 +396,15 @@ def refuse_dtd(data: bytes, file: str) -> None:
             continue
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
             raise UnreadableWorkbook(file, f"工作簿中的“{m.name}”含有 DTD 或实体声明（Excel 从不写入），已拒绝读取")
+
+
+# --- numbers ------------------------------------------------------------------------------------------------
+
+def finite(x: float) -> bool:
+    return x - x == 0  # False for NaN and ±inf
+
+
+def finite_sum(values: list) -> bool:
+    """Every value finite (one sum for the common case; a sum overflowing to inf is checked one by one)."""
+    total = sum(values)
+    return total - total == 0 or all(finite(x) for x in values)

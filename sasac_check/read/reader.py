@@ -797,6 +797,9 @@ class _Reader:
             raws = [_cell(grid, r, c) for r, c in rcs]
         numeric = [type(x) in _NUMBER for x in raws]
         every = all(numeric)
+        if every and not guard.finite_sum(raws):  # NaN or ±inf in a cell's XML: those cells go through read_value
+            numeric = [type(x) in _NUMBER and guard.finite(x) for x in raws]
+            every = False
         if every and self.compact is not None:  # float noise (1234.56 × 10000) is far inside the half-width
             self.compact.run(keys, list(map(float, raws)) if scale == 1.0 else [x * scale for x in raws], width)
             return
@@ -822,6 +825,11 @@ class _Reader:
         self.sub.cells[k] = (sheet, ref)
         raw = _cell(grid, r, c)
         sub = self.sub
+        if type(raw) is float and not guard.finite(raw):  # NaN / ±inf written into the file: not a number
+            sub.unknown.add(k)
+            self.find("READ-NOT-NUMBER", "error", f"“{item}”{col} 应为数字，实际为非有限数值“{raw}”", sheet, ref, item, col,
+                      actual=str(raw))
+            return
         if type(raw) is float or type(raw) is int:  # the common case: a number typed as a number
             value = raw * scale
             values, widths = self._dicts()
