@@ -295,30 +295,40 @@ _TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(c|f|v)(?=[\s/>])([^<>]*)>")
 _R = re.compile(rb'\sr="([A-Z]+\d+)"')
 
 
-def uncached_refs(xml: bytes) -> set[str]:
-    """Cells holding a formula (<f>) and no cached value (<v> with text; an empty text result counts as cached).
+class CellSet(set):
+    """Cells a reader sees as blank though they are not: uncached formulas, and (`errors`) error values."""
+
+    errors: frozenset[str] = frozenset()
+
+
+def uncached_refs(xml: bytes) -> CellSet:
+    """Cells holding a formula (<f>) and no cached value (<v> with text; an empty text result counts as cached), and
+    cells holding an error value (t="e": #DIV/0!, #REF! …, which calamine hands over as blank), also in `.errors`.
 
     One pass over the tags with patterns that never look past the next < or > (linear in the size of the part,
     whatever it holds: a comment full of "<f <c" costs what its length costs).
     """
-    bad: set[str] = set()
-    if b"<f" not in xml and b":f" not in xml:
+    bad = CellSet()
+    if b"<f" not in xml and b":f" not in xml and b't="e"' not in xml:
         return bad
+    errors: set[str] = set()
     ref: bytes | None = None
-    is_str = has_f = has_v = False
+    is_str = is_err = has_f = has_v = False
     for m in _TAG.finditer(xml):
         close, name, attrs = m.group(1), m.group(2), m.group(3)
         if name == b"c":
             if close:
-                if ref is not None and has_f and not has_v:
+                if ref is not None and (is_err or (has_f and not has_v)):
                     bad.add(ref.decode())
+                    if is_err:
+                        errors.add(ref.decode())
                 ref = None
             elif attrs.endswith(b"/"):
                 ref = None
             else:
                 r = _R.search(attrs)
                 ref = r.group(1) if r else None
-                is_str, has_f, has_v = b'"str"' in attrs, False, False
+                is_str, is_err, has_f, has_v = b'"str"' in attrs, b't="e"' in attrs, False, False
         elif ref is None or close:
             continue
         elif name == b"f":
@@ -326,6 +336,7 @@ def uncached_refs(xml: bytes) -> set[str]:
         elif not attrs.endswith(b"/"):  # <v>: a cached value when it holds text (or is a formula's empty text)
             end = m.end()
             has_v = has_v or is_str or (end < len(xml) and xml[end:end + 1] != b"<")
+    bad.errors = frozenset(errors)
     return bad
 
 

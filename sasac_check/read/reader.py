@@ -797,7 +797,7 @@ class _Reader:
             raws = [_cell(grid, r, c) for r, c in rcs]
         numeric = [type(x) in _NUMBER for x in raws]
         every = all(numeric)
-        if every and not guard.finite_sum(raws):  # NaN or ±inf in a cell's XML: those cells go through read_value
+        if not guard.finite_sum(raws if every else list(compress(raws, numeric))):  # NaN / ±inf: through read_value
             numeric = [type(x) in _NUMBER and guard.finite(x) for x in raws]
             every = False
         if every and self.compact is not None:  # float noise (1234.56 × 10000) is far inside the half-width
@@ -837,9 +837,13 @@ class _Reader:
             widths[k] = default_w
             return
         if _blank(raw):
-            if ref in self.src.uncached(sheet):
+            if ref in (unc := self.src.uncached(sheet)):
                 sub.unknown.add(k)
-                self.find("READ-NO-CACHED-VALUE", "error", f"“{item}”{col}：{NO_CACHE_MESSAGE}", sheet, ref, item, col)
+                if ref in getattr(unc, "errors", ()):
+                    self.find("READ-NOT-NUMBER", "error", f"“{item}”{col} 应为数字，实际为错误值（如 #DIV/0!、#REF!）：请更正公式或数据",
+                              sheet, ref, item, col)
+                else:
+                    self.find("READ-NO-CACHED-VALUE", "error", f"“{item}”{col}：{NO_CACHE_MESSAGE}", sheet, ref, item, col)
             return
         if isinstance(raw, datetime | date):
             raw = str(raw)
