@@ -58,7 +58,7 @@ def _before_sheetdata_end(extra: bytes) -> Callable[[bytes], bytes]:
 
 def deflate_spaces(head: bytes, n: int, tail: bytes) -> bytes:
     """A raw deflate stream of head + n spaces + tail, compressed piece by piece (never held inflated)."""
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
     out = [c.compress(head)]
     block = b" " * MB
     for _ in range(n // MB):
@@ -73,8 +73,8 @@ SHEET_TAIL = b"</sheetData></worksheet>"
 
 
 def bomb(declared_honestly: bool) -> bytes:
-    """A sample return whose 利润表 part inflates to 150 MB of spaces (about 150 KB compressed)."""
-    n = 150 * MB
+    """A sample return whose 利润表 part inflates to 110 MB of spaces (about 110 KB compressed)."""
+    n = 110 * MB
     comp = deflate_spaces(SHEET_HEAD, n, SHEET_TAIL)
     size = len(SHEET_HEAD) + n + len(SHEET_TAIL)
     parts = members()
@@ -193,7 +193,7 @@ def write_zips(folder: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     good = CLEAN.read_bytes()
     inner = zip_bytes([("inner.xlsx", good)])
-    big = b" " * (60 * MB)
+    big = b" " * (20 * MB)
     cases = {
         "traversal.zip": zip_bytes([("../../evil.xlsx", good), ("/abs/evil2.xlsx", good)]),
         "nested.zip": zip_bytes([("inner.zip", inner)]),
@@ -215,3 +215,18 @@ EXPECTED_ZIP_ROWS: dict[str, tuple[str, str]] = {
     "lying-member.zip/r.xlsx": ("unreadable", "压缩包中的文件已损坏"),
     "encrypted-member.zip/r.xlsx": ("unreadable", "已加密"),
 }
+
+
+def _letters(n: int) -> str:
+    s = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def wide_return(rows: int, cols: int) -> bytes:
+    """The clean sample with a 利润表 of rows × cols numbers (within the cell limit): slow and large to read."""
+    row = "".join(f'<c r="{_letters(c)}%(r)d"><v>%(r)d</v></c>' for c in range(1, cols + 1))
+    body = "".join(f'<row r="{r}">' + row % {"r": r} + "</row>" for r in range(1, rows + 1))
+    return with_parts({INCOME: (SHEET_HEAD.decode() + body + SHEET_TAIL.decode()).encode()})
