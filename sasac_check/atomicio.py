@@ -87,7 +87,18 @@ def atomic_path(path: str | Path, inputs: Iterable[str | Path] = (), what: str =
     On any error or interrupt the temporary file is removed and `path` keeps its previous content.
     """
     inputs = list(inputs)
-    p = check_target(path, inputs, what)
+    t = reserve(path, inputs, what)
+    try:
+        yield t
+        adopt(t, path, inputs, what)
+    except BaseException:
+        discard(t)
+        raise
+
+
+def reserve(path: str | Path, inputs: Iterable[str | Path] = (), what: str = "输出文件") -> Path:
+    """A fresh temporary file beside `path` (checked first) for a writer to fill; then adopt() or discard() it."""
+    p = check_target(path, list(inputs), what)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         _sweep(p)
@@ -95,14 +106,61 @@ def atomic_path(path: str | Path, inputs: Iterable[str | Path] = (), what: str =
     except OSError as e:
         raise OutputError(f"无法写入{what} {p}：{_why(e)}") from None
     os.close(fd)
-    t = Path(tmp)
+    return Path(tmp)
+
+
+def adopt(t: Path, path: str | Path, inputs: Iterable[str | Path] = (), what: str = "输出文件") -> None:
+    """The finished temporary file `t` made durable and renamed over `path` (at the end of deferred(), if open)."""
+    p, inputs = Path(path), list(inputs)
+    _sync(t, p, what)
+    if _DEFERRED and _DEFERRED[-1][0] == os.getpid():
+        _DEFERRED[-1][1].append((t, p, inputs, what))
+        return
+    _commit(t, p, inputs, what)
+
+
+def discard(t: Path) -> None:
+    with contextlib.suppress(OSError):
+        t.unlink()
+
+
+_DEFERRED: list[tuple[int, list[tuple[Path, Path, list, str]]]] = []
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Outputs finished inside the block are renamed over their targets together when it ends without error.
+
+    So a command that writes several outputs (review, JSON, JUnit, HTML) replaces all of them within a moment
+    at its very end, or none: killed or interrupted before that, every previous output is left as it was.
+    """
+    pending: list[tuple[Path, Path, list, str]] = []
+    _DEFERRED.append((os.getpid(), pending))
     try:
-        yield t
-        _commit(t, p, inputs, what)
+        yield
     except BaseException:
-        with contextlib.suppress(OSError):
-            t.unlink()
+        _DEFERRED.pop()
+        for t, *_ in pending:
+            discard(t)
         raise
+    _DEFERRED.pop()
+    try:
+        for _t, p, inputs, what in pending:
+            check_target(p, inputs, what)
+    except BaseException:
+        for t, *_ in pending:
+            discard(t)
+        raise
+    with _no_interrupt():
+        for i, (t, p, _inputs, what) in enumerate(pending):
+            try:
+                os.replace(t, p)
+            except OSError as e:
+                for rest, *_ in pending[i + 1:]:
+                    discard(rest)
+                raise OutputError(f"无法写入{what} {p}：{_why(e)}") from None
+    for folder in {p.parent for _, p, _, _ in pending}:
+        _sync_dir(folder)
 
 
 def _sweep(p: Path) -> None:
@@ -135,7 +193,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _commit(t: Path, p: Path, inputs: list, what: str) -> None:
+def _sync(t: Path, p: Path, what: str) -> None:
     try:
         os.chmod(t, _mode_for(p))
         fd = os.open(t, os.O_RDONLY)
@@ -145,18 +203,25 @@ def _commit(t: Path, p: Path, inputs: list, what: str) -> None:
             os.close(fd)
     except OSError as e:
         raise OutputError(f"无法写入{what} {p}：{_why(e)}") from None
+
+
+def _sync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # the rename itself made durable
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def _commit(t: Path, p: Path, inputs: list, what: str) -> None:
     check_target(p, inputs, what)  # nothing replaced the target by a folder or a device meanwhile
     with _no_interrupt():
         try:
             os.replace(t, p)
         except OSError as e:
             raise OutputError(f"无法写入{what} {p}：{_why(e)}") from None
-    with contextlib.suppress(OSError):  # the rename itself made durable
-        dfd = os.open(p.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+    _sync_dir(p.parent)
 
 
 @contextlib.contextmanager

@@ -48,11 +48,30 @@ def _check_outputs(args: argparse.Namespace) -> None:
     inputs = [p for p in [*args.paths, *args.prior] if os.path.isfile(p)]
     outs = [(f, what) for f, what in ((args.output, "审核工作簿"), (args.json, "JSON 报告"), (args.junit, "JUnit 报告"),
                                       (args.html, "HTML 报告")) if f]
+    folders = [os.path.realpath(p) for p in [*args.paths, *args.prior] if os.path.isdir(p)]
     for f, what in outs:
         check_target(f, inputs, what)
+        real = os.path.realpath(f)
+        if os.path.isfile(real) and any(os.path.commonpath([real, d]) == d for d in folders) and not _own_review(real):
+            from sasac_check.batch.inputs import WORKBOOK_SUFFIXES
+
+            if os.path.splitext(real)[1].lower() in {*WORKBOOK_SUFFIXES, ".zip"}:
+                raise OutputError(f"{what} {f} 是待审核文件夹中的工作簿，不是以前生成的审核工作簿：不能覆盖输入，请另选文件名")
     spelled = [os.path.abspath(f) for f, _ in outs]
     if len(set(spelled)) < len(spelled):
         raise OutputError("-o、--json、--junit、--html 不能指向同一个文件")
+
+
+def _own_review(path: str) -> bool:
+    """A review workbook an earlier batch wrote (its first sheet is 总览), which a new one may replace."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            head = zf.read("xl/workbook.xml")[:4096]
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
+        return False
+    return '<sheet name="总览"'.encode() in head
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,24 +107,28 @@ def _run(args: argparse.Namespace) -> int:
         raise
     result = br.result
     written = []
-    review = _ReviewWriter(args.output, br) if args.output else None
+    from sasac_check.atomicio import deferred
+
+    review = None
     try:
-        if args.json:
-            from sasac_check.atomicio import write_bytes
-            from sasac_check.report.jsonfmt import render_bytes
+        with deferred():  # every output renamed over its target together at the end, or none of them
+            review = _ReviewWriter(args.output, br) if args.output else None
+            if args.json:
+                from sasac_check.atomicio import write_bytes
+                from sasac_check.report.jsonfmt import render_bytes
 
-            written.append(write_bytes(args.json, render_bytes(result), what="JSON 报告"))
-        if args.junit:
-            from sasac_check.report.junit import write_junit
+                written.append(write_bytes(args.json, render_bytes(result), what="JSON 报告"))
+            if args.junit:
+                from sasac_check.report.junit import write_junit
 
-            written.append(write_junit(args.junit, result, br.rule_kinds, args.strict))
-        if args.html:
-            from sasac_check.report.html import write_html
+                written.append(write_junit(args.junit, result, br.rule_kinds, args.strict))
+            if args.html:
+                from sasac_check.report.html import write_html
 
-            written.append(write_html(args.html, result, br.indicator_units))
-        if review is not None:
-            written.insert(0, review.wait())
-    except BaseException:  # no review written after the other outputs failed (or Ctrl-C): all of them stay as they were
+                written.append(write_html(args.html, result, br.indicator_units))
+            if review is not None:
+                written.insert(0, review.wait())
+    except BaseException:  # a failed output, or Ctrl-C: no other output replaced, the review child gone
         if review is not None:
             review.cancel()
         raise
@@ -135,62 +158,58 @@ class _ReviewWriter:
     """Writes the review workbook in a forked process while the parent writes the other outputs.
 
     The workbook is the slowest output (≈ 0.05 ms per return); on two cores it costs little wall time this way.
-    Without a safe fork (Windows, macOS spawn, threads running) it is written inline.
+    Without a safe fork (Windows, macOS spawn, threads running) it is written inline. The child fills a temporary
+    file beside the target; the parent renames it with the other outputs (atomicio.deferred) or removes it.
     """
 
     def __init__(self, path: str, br) -> None:
         import multiprocessing as mp
+        import os
 
+        from sasac_check.atomicio import reserve
         from sasac_check.batch.background import can_fork
         from sasac_check.report.review import write_review
 
         self.path = Path(path)
         self.proc = None
+        self.tmp = None
         if not can_fork():
             write_review(path, br.result, br.indicator_units, br.regions)
             return
-        import os
-
+        self.tmp = reserve(path, what="审核工作簿")
         ctx = mp.get_context("fork")
-        self.proc = ctx.Process(target=_write_review_child, args=(os.getpid(), path, br.result, br.indicator_units, br.regions))
+        self.proc = ctx.Process(target=_write_review_child,
+                                args=(os.getpid(), str(self.tmp), br.result, br.indicator_units, br.regions))
         self.proc.start()
 
     def cancel(self) -> None:
+        from sasac_check.atomicio import discard
+
         if self.proc is not None and self.proc.is_alive():
-            self.proc.terminate()  # the child removes its temporary file and leaves the old review in place
-            self.proc.join(timeout=5)
-            if self.proc.is_alive():
-                self.proc.kill()
-                self.proc.join()
+            self.proc.kill()
+            self.proc.join()
+        if self.tmp is not None:
+            discard(self.tmp)
 
     def wait(self) -> Path:
         if self.proc is not None:
-            self.proc.join()
-            if self.proc.exitcode == 2:  # the child said why on stderr
-                from sasac_check.atomicio import OutputError
+            from sasac_check.atomicio import adopt
 
-                raise OutputError(f"审核工作簿 {self.path} 未写入（原有文件保持不变）")
+            self.proc.join()
             if self.proc.exitcode != 0:
+                self.cancel()
                 raise RuntimeError(f"写审核工作簿 {self.path} 失败（子进程退出码 {self.proc.exitcode}）")
+            adopt(self.tmp, self.path, what="审核工作簿")  # type: ignore[arg-type]
         return self.path
 
 
-def _write_review_child(parent: int, path: str, result, units, regions) -> None:
-    """The review writer in its forked child: dies with the batch, says a refusal in one Chinese line (exit 2)."""
-    import os
-    import signal
-
-    from sasac_check.atomicio import OutputError, die_with_parent
+def _write_review_child(parent: int, tmp: str, result, units, regions) -> None:
+    """The review writer in its forked child: fills `tmp`, dies with the batch (Ctrl-C, SIGKILL)."""
+    from sasac_check.atomicio import die_with_parent
     from sasac_check.report.review import write_review
 
     die_with_parent(parent)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # unwinds: the temporary file is removed
-    try:
-        write_review(path, result, units, regions)
-    except OutputError as e:
-        print(f"用法错误：{e}", file=sys.stderr)
-        sys.stderr.flush()
-        os._exit(2)
+    write_review(tmp, result, units, regions, atomic=False)
 
 
 def _print(fmt: str, result, br, strict: bool) -> None:

@@ -71,7 +71,7 @@ PARALLEL_ROWS = 5_000  # sheets with at least this many rows are rendered and co
 
 
 def write_review(path: str | Path, result: RunResult, units: dict[str, str] | None = None, regions: list | None = None,
-                 *, fast: bool = True) -> Path:
+                 *, fast: bool = True, atomic: bool = True) -> Path:
     """Write the review workbook; every number comes from `result` (the same data as the JSON).
 
     The rows of 总览, 问题清单 and 按企业统计 are rendered by fastrows and spliced into the saved workbook;
@@ -83,6 +83,9 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
 
     units = units or {}
     out = Path(path)
+    if not atomic:  # `path` is a temporary file the caller renames (atomicio.reserve / adopt)
+        _write(out, result, units, regions, fast, xlsxwriter)
+        return out
     with atomic_path(out, what="审核工作簿") as tmp:
         _write(tmp, result, units, regions, fast, xlsxwriter)
     return out
