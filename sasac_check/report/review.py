@@ -200,7 +200,7 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
         wc.insert_chart(24, 0, bar)
     # 汇总: each 监管机构 with a plan, in the plan-table layout (指标 | 单位 | <year> … | 年均增速) -----------
     for rsum in regions or []:
-        from sasac_check.plans.sheet import summary_rows
+        from sasac_check.plans.sheet import membership_rows, summary_rows
 
         header, rows, note = summary_rows(rsum)
         wsum = wb.add_worksheet(f"汇总-{rsum.supervisor}"[:31])
@@ -216,6 +216,9 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
                 else:
                     wsum.write_number(r, c, v, f_pct if is_pct else f_num)
         wsum.write_string(len(rows) + 2, 0, note)
+        for r, row in enumerate(membership_rows(rsum), len(rows) + 4):
+            for c, v in enumerate(row):
+                wsum.write_string(r, c, v, f_head if r == len(rows) + 4 else None)
     wb.close()
     if fast:
         part = out.with_name(out.name + ".part")
