@@ -42,7 +42,8 @@ def test_batch_and_returns_give_the_same_summary(tmp_path) -> None:
              samples.write_return(samples.consistent_values(seed=22, 合并范围="单户", 上级单位=code), tmp_path / "in" / "sub.xlsx"),
              samples.write_return(samples.consistent_values(seed=23, 合并范围="合并", 上级单位=name), tmp_path / "in" / "subgroup.xlsx"),
              samples.write_return(samples.consistent_values(seed=24), tmp_path / "in" / "other.xlsx")]
-    samples.write_return(samples.consistent_values(seed=24), tmp_path / "in" / "other-again.xlsx")
+    paths.append(samples.write_return(samples.consistent_values(seed=24), tmp_path / "in" / "other-again.xlsx"))
+    assert all(p.exists() for p in paths)
     br = run_batch([tmp_path / "in"], BatchOptions(workers=1, progress=False))
     (rsum,) = br.regions
     assert sorted(p.rsplit("/", 1)[1] for p in rsum.members[2024]) == ["group.xlsx", "other-again.xlsx"]
