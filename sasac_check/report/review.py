@@ -7,10 +7,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from sasac_check.batch.background import Background
 from sasac_check.model.finding import SEVERITY_LABEL
 from sasac_check.model.result import FileResult, RunResult
-from sasac_check.report.fastrows import Bulk, register, rendered, splice, write_cells
+from sasac_check.speed.fastrows import Bulk, register, rendered, splice, write_cells
+from sasac_check.speed.fork import Background
 
 STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
 STATUS_RANK = {"unreadable": 0, "failed": 1, "ok": 2}
@@ -211,7 +211,7 @@ def _write(out: Path, result: RunResult, units: dict[str, str], regions: list | 
         wc.insert_chart(24, 0, bar)
     # 汇总: each 监管机构 with a plan, in the plan-table layout (指标 | 单位 | <year> … | 年均增速) -----------
     for rsum in regions or []:
-        from sasac_check.plans.sheet import summary_rows
+        from sasac_check.plans.sheet import membership_rows, summary_rows
 
         header, rows, note = summary_rows(rsum)
         wsum = wb.add_worksheet(f"汇总-{rsum.supervisor}"[:31])
@@ -227,6 +227,9 @@ def _write(out: Path, result: RunResult, units: dict[str, str], regions: list | 
                 else:
                     wsum.write_number(r, c, v, f_pct if is_pct else f_num)
         wsum.write_string(len(rows) + 2, 0, note)
+        for r, row in enumerate(membership_rows(rsum), len(rows) + 4):
+            for c, v in enumerate(row):
+                wsum.write_string(r, c, v, f_head if r == len(rows) + 4 else None)
     wb.close()
     if fast:
         splice(target, out, bulk, level=1)  # level 1: a third of level 6's time, files ≈ 20 % larger
