@@ -63,10 +63,12 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when
 _CONSTRUCT = yaml.SafeLoader("")  # one constructor for every scalar (building a loader per scalar was most of the cost)
 
 
-def _convert(node: yaml.Node, seen: set[int], path: str) -> Any:
+def _convert(node: yaml.Node, seen: set[int], path: str, line: int = 0) -> Any:
+    """Plain values with line numbers; `line`: where this node is used (the key's line, for an alias's message)."""
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
         if id(node) in seen:  # the composer hands an alias back as the same node object
-            raise _AliasRefused(f"{path}:{node.start_mark.line + 1}: 不支持 YAML 别名（&锚点 / *引用）的映射或列表：请直接写出内容")
+            raise _AliasRefused(f"{path}:{line or node.start_mark.line + 1}: 不支持 YAML 别名（&锚点 / *引用）的映射或列表："
+                                "请直接写出内容")
         seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         d = LDict()
@@ -74,11 +76,11 @@ def _convert(node: yaml.Node, seen: set[int], path: str) -> Any:
         d.key_lines = {}
         for k, v in node.value:
             key = _CONSTRUCT.construct_scalar(k) if isinstance(k, yaml.ScalarNode) else str(k)
-            d[str(key)] = _convert(v, seen, path)
+            d[str(key)] = _convert(v, seen, path, k.start_mark.line + 1)
             d.key_lines[str(key)] = k.start_mark.line + 1
         return d
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(v, seen, path) for v in node.value]
+        return [_convert(v, seen, path, node.start_mark.line + 1) for v in node.value]
     try:
         return _CONSTRUCT.construct_object(node, deep=True)
     finally:
