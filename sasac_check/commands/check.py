@@ -100,7 +100,18 @@ def _annotate(args: argparse.Namespace, rs, result) -> None:
     if first.status == "unreadable":  # the guards refused it: no other library opens it either
         print(f"未生成标注副本：{first.path} 无法读取（{first.reason}）", file=sys.stderr)
         return
-    annotate_copy(args.files[0], args.annotate, rs, result, inputs=[*args.files, *args.prior])
+    from sasac_check.model.submission import UnreadableWorkbook
+    from sasac_check.read.isolate import Budget, call_isolated, can_fork
+
+    inputs = [*args.files, *args.prior]
+    if not can_fork():
+        annotate_copy(args.files[0], args.annotate, rs, result, inputs=inputs)
+        return
+    try:  # the whole workbook is loaded to be copied: under the same time and memory budget as reading it
+        call_isolated(annotate_copy, (args.files[0], args.annotate, rs, result, inputs), Budget(args.timeout, args.max_memory),
+                      args.files[0])
+    except UnreadableWorkbook as e:
+        print(f"未生成标注副本：{e.reason}", file=sys.stderr)
 
 
 def _same_spelling(a: str, b: str) -> bool:

@@ -76,7 +76,14 @@ def read_isolated(path: str | Path, budget: Budget, read: Callable[[str | Path],
     if not can_fork():
         return read(path)
     _warm()
-    file = str(path)
+    return call_isolated(read, (path,), budget, str(path))
+
+
+def call_isolated(fn: Callable, args: tuple, budget: Budget, file: str):
+    """`fn(*args)` in a forked child under `budget`: its value; UnreadableWorkbook (for `file`) when it blows the
+    budget or the file cannot be read; an OutputError it raises is raised here too (a refused output stays exit 2)."""
+    from sasac_check.atomicio import OutputError
+
     parent = os.getpid()
     rfd, wfd = os.pipe()
     pid = os.fork()
@@ -89,13 +96,15 @@ def read_isolated(path: str | Path, budget: Budget, read: Callable[[str | Path],
             die_with_parent(parent)
             limit_memory(budget.memory_mb)
             try:
-                payload = pickle.dumps((True, read(path)), protocol=pickle.HIGHEST_PROTOCOL)
+                payload = pickle.dumps(("ok", fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
             except UnreadableWorkbook as e:
-                payload = pickle.dumps((False, e.reason))
+                payload = pickle.dumps(("unreadable", e.reason))
+            except OutputError as e:
+                payload = pickle.dumps(("output", str(e)))
             except MemoryError:
-                payload = pickle.dumps((False, memory_reason(budget.memory_mb)))
+                payload = pickle.dumps(("unreadable", memory_reason(budget.memory_mb)))
             except Exception as e:  # a reader bug on a strange file: a reason, not a traceback
-                payload = pickle.dumps((False, f"读取时出错（{type(e).__name__}: {e}）"))
+                payload = pickle.dumps(("unreadable", f"读取时出错（{type(e).__name__}: {e}）"))
             view = memoryview(payload)
             while view:
                 view = view[os.write(wfd, view):]
@@ -117,9 +126,11 @@ def read_isolated(path: str | Path, budget: Budget, read: Callable[[str | Path],
     os.waitpid(pid, 0)
     if not data:
         raise UnreadableWorkbook(file, memory_reason(budget.memory_mb))
-    ok, value = pickle.loads(data)
-    if not ok:
+    kind, value = pickle.loads(data)
+    if kind == "unreadable":
         raise UnreadableWorkbook(file, value)
+    if kind == "output":
+        raise OutputError(value)
     return value
 
 
