@@ -12,7 +12,7 @@ from samples import USCC_CHARS, consistent_values, make_uscc, uscc_check_char, w
 
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.submission import UnreadableWorkbook
-from sasac_check.read.reader import read_workbook
+from sasac_check.read import read_workbook
 
 
 def _rules(sub, rule):

@@ -119,9 +119,9 @@ def warm() -> None:
 
     Workers never import pandas: they check the schema constraints with numpy (schemarules).
     """
-    from sasac_check.read.reader import _indicators
+    from sasac_check.read import shipped_indicators
 
-    _indicators()
+    shipped_indicators()
     import python_calamine  # noqa: F401
 
     from sasac_check.plans import shipped_plans
@@ -193,7 +193,7 @@ def _alarm(signum, frame):
 
 def _read(task: Task, zips: dict[str, zipfile.ZipFile], fds: dict[int, int] | None = None) -> Submission:
     if task.member is None:
-        from sasac_check.read.reader import read_workbook
+        from sasac_check.read import read_workbook
 
         return read_workbook(task.path, compact=True, fd=fds.pop(task.index, None) if fds else None)
     from sasac_check.batch.readbytes import read_bytes

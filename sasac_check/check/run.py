@@ -116,7 +116,7 @@ def check_files(
     Each return is also judged (提示性) on the plan targets that bind one enterprise: the plan chosen by
     the cover's 监管机构 and 报告期, or `plan`. Region-wide amount targets are judged only in a batch.
     """
-    from sasac_check.read.reader import read_workbook
+    from sasac_check.read import read_workbook
 
     results: list[FileResult] = []
     subs: list[Submission] = []
@@ -176,8 +176,8 @@ def _match_priors(subs: list[Submission], prior: Sequence[str | Path], notes: li
     """
     if not prior:
         return None
+    from sasac_check.read import read_workbook
     from sasac_check.read.cover import period_year
-    from sasac_check.read.reader import read_workbook
 
     by_code: dict[str, list[Submission]] = {}
     for p in prior:
