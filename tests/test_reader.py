@@ -79,7 +79,7 @@ def test_inserted_row_and_moved_columns(tmp_path, clean_path):
     assert after.sheets["利润表"] == "利润表(会企02表)"
     assert after.cells[key("营业收入", "本期金额")][0] == "利润表(会企02表)"
     unknown = _rules(after, "READ-UNKNOWN-ITEM")
-    assert [(p.severity, p.cell) for p in unknown] == [("info", "A7")]
+    assert [(p.severity, p.cell) for p in unknown] == [("warning", "A7")]  # 提示性: a number not read is never dropped silently
 
 
 def test_foreign_layout_with_aliases(tmp_path):

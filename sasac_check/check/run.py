@@ -79,9 +79,18 @@ def check_submissions(
     if schemas:
         from sasac_check.check.schemas import validate
 
-        findings += validate(table)
+        findings = without_restated(findings + validate(table))
     findings += evaluate(rs, table)
     return findings, table
+
+
+def without_restated(findings: list[Finding]) -> list[Finding]:
+    """Drop SCH-REQUIRED on a cover field the reader already reported as not found (READ-COVER-FIELD, which says
+    where it looked): one finding per missing field, never two."""
+    told = {(f.file, f.item) for f in findings if f.rule == "READ-COVER-FIELD"}
+    if not told:
+        return findings
+    return [f for f in findings if not (f.rule == "SCH-REQUIRED" and (f.file, f.item) in told)]
 
 
 def sort_findings(findings: list[Finding], order: dict[str, int] | None = None) -> list[Finding]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sasac_check.model.catalog import Catalog, SheetDef, catalog, normalize_label
+from sasac_check.model.catalog import catalog, normalize_label
 from sasac_check.read.grid import Grid, blank, cell_at, coord, squeeze
 
 HEADER_SCAN_ROWS = 30
@@ -25,12 +25,6 @@ def resolve_label(label: str) -> str | None:
 @lru_cache(maxsize=1024)
 def _norm(text: str) -> str:
     return normalize_label(text)
-
-
-@lru_cache(maxsize=4096)
-def _column_of(sheet: str, header: str) -> str | None:
-    cat = catalog()
-    return cat.column_of(cat.sheet(sheet), header)
 
 
 def locate_sheet(names: Sequence[str], wanted: str, code: str = "") -> str | None:
@@ -61,6 +55,12 @@ class SheetLayout:
     duplicates: list[tuple[int, str]] = field(default_factory=list)
     foreign: list[tuple[int, str, str]] = field(default_factory=list)  # (row, label, item of another sheet)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # layoutcache's per-layout plans
+    more: list[SheetLayout] = field(default_factory=list)  # further blocks: side by side (账户式) or on a 续表 sheet
+    header_rows: int = 1  # 2: a header over two (merged) rows
+
+    def pieces(self) -> list[SheetLayout]:
+        """This block and every further block of the same statement."""
+        return [self, *self.more] if self.more else [self]
 
     def cell(self, item: str, column: str) -> str | None:
         if item in self.rows and column in self.columns:
@@ -100,33 +100,6 @@ def label_col(grid: Grid, header: int, value_cols: dict[str, int]) -> int:
 def has_values(grid: Grid, r: int, cols: dict[str, int]) -> bool:
     """Whether row `r` holds anything in the value columns `cols`."""
     return any(not blank(cell_at(grid, r, c)) for c in cols.values())
-
-
-def layout_statement(grid: Grid, sheet: SheetDef, name: str, cat: Catalog | None = None) -> SheetLayout | None:
-    """Find the header row, label and value columns and each item's row of one statement sheet."""
-    cat = cat or catalog()
-    found = header_row(grid, lambda v: _column_of(sheet.name, v))
-    if found is None:
-        return None
-    hrow, columns = found
-    lcol = label_col(grid, hrow, columns)
-    lay = SheetLayout(name, hrow, lcol, columns, {})
-    for r in range(hrow + 1, len(grid)):
-        label = cell_at(grid, r, lcol)
-        if blank(label) or not isinstance(label, str):
-            continue
-        item = resolve_label(label.strip())
-        if item is None:
-            lay.unknown.append((r, label.strip()))  # reported only where the row holds values
-            continue
-        if cat.item(item).sheet != sheet.name:
-            lay.foreign.append((r, label.strip(), item))
-            continue
-        if item in lay.rows:
-            lay.duplicates.append((r, item))
-            continue
-        lay.rows[item] = r
-    return lay
 
 
 def layout_labels(grid: Grid, name: str, lookup: Lookup, columns: Sequence[str]) -> SheetLayout | None:

@@ -14,14 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sasac_check.model.catalog import Catalog, SheetDef, catalog, key
+from sasac_check.read.blocks import layout_statement
 from sasac_check.read.grid import Grid, coord
-from sasac_check.read.layout import (
-    SheetLayout,
-    cover_lookup,
-    indicator_lookup,
-    layout_labels,
-    layout_statement,
-)
+from sasac_check.read.layout import SheetLayout, cover_lookup, indicator_lookup, layout_labels
 
 PER_SHAPE = 8  # layouts kept per (kind, sheet, number of rows): a batch meets one or two templates
 LOOKUPS = 8  # indicator lookups kept (one per indicator set in use)
@@ -57,20 +52,21 @@ class LayoutCache:
         """
         bucket = self._reusable.setdefault((*kind, len(grid)), [])
         for labels, header, lay in bucket:
-            lc = lay.label_col
-            if tuple(grid[lay.header_row]) != header:
+            if _header(grid, lay) != header:
                 continue
-            try:
-                same = tuple([row[lc] for row in grid]) == labels
-            except IndexError:  # a ragged grid
-                same = tuple([row[lc] if lc < len(row) else None for row in grid]) == labels
+            if lay.more:
+                same = _labels(grid, lay) == labels
+            else:
+                lc = lay.label_col
+                try:
+                    same = tuple([row[lc] for row in grid]) == labels
+                except IndexError:  # a ragged grid
+                    same = tuple([row[lc] if lc < len(row) else None for row in grid]) == labels
             if same:
                 return lay
         lay = compute()
         if lay is not None and lay.header_row >= 0 and len(bucket) < PER_SHAPE:
-            lc = lay.label_col
-            labels = tuple([row[lc] if lc < len(row) else None for row in grid])
-            bucket.append((labels, tuple(grid[lay.header_row]), lay))
+            bucket.append((_labels(grid, lay), _header(grid, lay), lay))
         return lay
 
     def statement(self, grid: Grid, sheet: SheetDef, name: str, cat: Catalog) -> SheetLayout | None:
@@ -94,6 +90,22 @@ class LayoutCache:
             self._lookups.pop(0)
         self._lookups.append((indicators, lookup, token))
         return lookup, token
+
+
+def _header(grid: Grid, lay: SheetLayout) -> tuple:
+    """The header row(s) a layout was found from."""
+    if lay.header_rows == 1:
+        return tuple(grid[lay.header_row])
+    return tuple(tuple(grid[r]) for r in range(lay.header_row, min(len(grid), lay.header_row + lay.header_rows)))
+
+
+def _labels(grid: Grid, lay: SheetLayout) -> tuple:
+    """The label column(s) of a layout's blocks on this sheet, top to bottom."""
+    cols = [p.label_col for p in lay.pieces() if p.name == lay.name]
+    if len(cols) == 1:
+        lc = cols[0]
+        return tuple([row[lc] if lc < len(row) else None for row in grid])
+    return tuple(tuple(row[lc] if lc < len(row) else None for lc in cols) for row in grid)
 
 
 LAYOUTS = LayoutCache()
@@ -121,6 +133,16 @@ def _statement_plan(lay: SheetLayout) -> CellPlan:
             rc.append((r, c))
             names.append((item, col))
     return CellPlan(cells, [(count, *g) for count, g in groups.items() if g[0]])
+
+
+def without(plan: CellPlan, items: set[str]) -> CellPlan:
+    """A plan without the cells of `items` (read before, on another block or sheet of the same statement)."""
+    cells = {k: v for k, v in plan.cells.items() if k.partition("[")[0] not in items}
+    groups = []
+    for count, keys, rcs, names in plan.groups:
+        keep = [i for i, (item, _) in enumerate(names) if item not in items]
+        groups.append((count, [keys[i] for i in keep], [rcs[i] for i in keep], [names[i] for i in keep]))
+    return CellPlan(cells, groups)
 
 
 def indicator_plan(lay: SheetLayout, col: str, indicators: dict) -> tuple[CellPlan, list[float]]:

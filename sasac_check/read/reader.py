@@ -8,8 +8,10 @@ from sasac_check.model.catalog import SheetDef, catalog
 from sasac_check.model.submission import Submission, UnreadableWorkbook
 from sasac_check.read.formulas import NO_CACHE_MESSAGE
 from sasac_check.read.grid import Grid, blank, cell_at, coord, squeeze
+from sasac_check.read.headings import from_headings
+from sasac_check.read.knowledge import knowledge
 from sasac_check.read.layout import SheetLayout, has_values
-from sasac_check.read.layoutcache import cell_plan, indicator_plan
+from sasac_check.read.layoutcache import cell_plan, indicator_plan, without
 from sasac_check.read.sheets import WorkbookLayout, shipped_indicators
 from sasac_check.read.source import GridSource, Source, load_bytes, sniff
 from sasac_check.read.values import CellReader, CellSource, text_of
@@ -25,17 +27,23 @@ class Reader(CellReader):
 
     def run(self) -> Submission:
         lay = WorkbookLayout.from_grids(self.src.names, self.src.grid, self.indicators)
+        self.layout = lay
         if not lay.statements:
             wanted = "、".join(s.name for s in self.cat.sheets)
             raise UnreadableWorkbook(self.file, f"未找到标准报表的工作表（{wanted}）：这不是国资委标准报表，或工作表已改名")
         self.sub.sheets = dict(lay.sheets)
         for name in lay.missing:
-            sev = "warning" if name == self.cat.indicator_sheet else "error"
-            self.find("READ-MISSING-SHEET", sev, f"缺少工作表“{name}”（或找不到其表头）：应有“{name}”表", sheet=name)
+            if name == self.cat.cover_sheet and not lay.standard_cover:
+                continue  # no cover sheet: the statements' headings give the cover (read_cover says what is missing)
+            if name == self.cat.indicator_sheet:
+                if lay.standard_cover:
+                    self.find("READ-MISSING-SHEET", "warning", f"缺少工作表“{name}”（或找不到其表头）：应有“{name}”表", sheet=name)
+                continue
+            self.find("READ-MISSING-SHEET", "error", f"缺少工作表“{name}”（或找不到其表头）：应有“{name}”表", sheet=name)
         self.read_cover(lay.cover)
         for sd in self.cat.sheets:
             if sd.name in lay.statements:
-                self.read_statement(sd, lay.statements[sd.name])
+                self.read_statement(sd, lay.pieces(sd.name))
         if lay.indicators is not None:
             self.read_indicators(lay.indicators)
         return self.sub
@@ -70,6 +78,8 @@ class Reader(CellReader):
                               lay.name, ref, fname, "值", actual=text_of(v))
                 if not blank(v):
                     sub.cover[fname] = text_of(v)
+        if not self.layout.standard_cover:
+            self.cover_elsewhere(lay)
         unit = sub.cover.get("金额单位", "")
         u = squeeze(unit).removeprefix("单位").lstrip(":：").removeprefix("人民币")
         sheet, ref = sub.cells.get("金额单位", (self.cat.cover_sheet, ""))
@@ -82,17 +92,51 @@ class Reader(CellReader):
                       sheet, ref, "金额单位", "值", actual=unit or None)
             sub.unit, sub.scale = "元", 1.0
 
+    def cover_elsewhere(self, lay: SheetLayout | None) -> None:
+        """No 封面: values of a 久其 cover sheet as the template spells them, the rest from the statements' headings.
+
+        Each required field found nowhere is one finding that names it and where the tool looked.
+        """
+        k, sub, wl = knowledge(), self.sub, self.layout
+        for fname, v in list(sub.cover.items()):
+            sub.cover[fname] = k.cover_value(fname, v)
+        code = sub.cover.get("统一社会信用代码", "")
+        if code and len(code.strip()) != 18:  # an old 组织机构代码 is no 统一社会信用代码
+            del sub.cover["统一社会信用代码"]
+        heads = [(p.name, self.src.grid(p.name), p.header_row) for sd in self.cat.sheets
+                 for p in wl.pieces(sd.name)[:1]]
+        found = from_headings(heads)
+        for fname, (v, sheet, ref) in found.values.items():
+            if fname not in sub.cover:
+                sub.cover[fname] = k.cover_value(fname, v)
+                sub.cells[fname] = (sheet, ref)
+        where = ("封面" + (f"（“{lay.name}”）" if lay is not None else "（未找到封面、FMDM 等封面工作表）") + "、"
+                 + "、".join(found.looked))
+        for f in self.cat.cover_fields:
+            if f.required and f.name not in sub.cover:
+                self.find("READ-COVER-FIELD", "error",
+                          f"未找到封面项目“{f.name}”：已查找{where}；请在转换后的标准报表封面中填写（sasac-check convert）",
+                          lay.name if lay is not None else self.cat.cover_sheet, "", f.name, "值")
+
     # statements -----------------------------------------------------------------------------------
-    def read_statement(self, sd: SheetDef, lay: SheetLayout) -> None:
-        grid = self.src.grid(lay.name)
+    def read_statement(self, sd: SheetDef, pieces: list[SheetLayout]) -> None:
+        lay = pieces[0]
+        have = {c for p in pieces if p.rows for c in p.columns} if len(pieces) > 1 else lay.columns
         for col in sd.columns:
-            if col not in lay.columns:
+            if col not in have:
                 self.find("READ-MISSING-COLUMN", "error", f"“{sd.name}”缺少列“{col}”：表头应为 项目 | 行次 | {' | '.join(sd.columns)}",
                           lay.name, coord(lay.header_row, lay.label_col), column=col)
+        read: dict[str, str] | None = {} if len(pieces) > 1 else None
+        for piece in pieces:
+            self.read_piece(sd, piece, read)
+
+    def read_piece(self, sd: SheetDef, lay: SheetLayout, read: dict[str, str] | None) -> None:
+        """One block of a statement (the whole sheet of a template); `read`: item -> cell of what was read before."""
+        grid = self.src.grid(lay.name)
         for r, label in lay.unknown:
             if not has_values(grid, r, lay.columns):
                 continue
-            self.find("READ-UNKNOWN-ITEM", "info", f"“{sd.name}”中的行“{label}”不是标准报表项目，已忽略",
+            self.find("READ-UNKNOWN-ITEM", "warning", f"“{sd.name}”中的行“{label}”不是标准报表项目，其数字未读取（请核对）",
                       lay.name, coord(r, lay.label_col), actual=label)
         for r, label, item in lay.foreign:
             if not has_values(grid, r, lay.columns):
@@ -101,10 +145,19 @@ class Reader(CellReader):
             self.find("READ-UNKNOWN-ITEM", "info", f"行“{label}”是“{other}”的项目，不应出现在“{sd.name}”中，已忽略",
                       lay.name, coord(r, lay.label_col), item, actual=label)
         for r, item in lay.duplicates:
-            first = coord(lay.rows[item], lay.label_col)
+            first = (read or {}).get(item) or coord(lay.rows[item], lay.label_col)
             self.find("READ-DUPLICATE-ITEM", "warning", f"项目“{item}”在“{sd.name}”中出现两次（另见 {first}），已按第一次读取",
                       lay.name, coord(r, lay.label_col), item)
         plan = cell_plan(lay)
+        again = [i for i in lay.rows if i in read] if read else []
+        for item in again:
+            self.find("READ-DUPLICATE-ITEM", "warning", f"项目“{item}”在“{sd.name}”中出现两次（另见 {read[item]}），已按第一次读取",
+                      lay.name, coord(lay.rows[item], lay.label_col), item)
+        if again:
+            plan = without(plan, set(again))
+        if read is not None:
+            for item, r in lay.rows.items():
+                read.setdefault(item, f"{lay.name}!{coord(r, lay.label_col)}")
         self.sub.cells.update(plan.cells)
         amount_w = 0.005 * self.sub.scale
         for count, keys, rcs, names in plan.groups:

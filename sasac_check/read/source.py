@@ -44,8 +44,15 @@ def load_bytes(path: str | Path, file: str, fd: int | None = None) -> bytes:
         os.close(fd)
 
 
+ODS_MIME = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+
+
 def sniff(data: bytes, file: str) -> bool:
-    """Refuse what is no xlsx with a reason; True for an OLE (encrypted or .xls) container."""
+    """Refuse what is no workbook with a reason; True for an OLE container (.xls, BIFF8), by the first bytes only.
+
+    A zip is an xlsx / xlsm or an .ods (its first member `mimetype` says so); an OLE2 container is an .xls (or an
+    encrypted xlsx, refused); calamine reads all of them, whatever the file is called.
+    """
     if not data:
         raise UnreadableWorkbook(file, "文件为空（0 字节），不是有效的 Excel 工作簿")
     if data.startswith(OLE_MAGIC):
@@ -53,8 +60,17 @@ def sniff(data: bytes, file: str) -> bool:
             raise UnreadableWorkbook(file, "文件已加密（受密码保护），无法读取：请取消密码后另存为 .xlsx 再校验")
         return True
     if not data.startswith(ZIP_MAGIC):
-        raise UnreadableWorkbook(file, "不是有效的 Excel 工作簿（xlsx）文件：请在 Excel/WPS 中另存为 .xlsx 后再校验")
+        raise UnreadableWorkbook(file, "不是有效的工作簿文件（.xlsx / .xls / .ods）：请在 Excel/WPS 中另存为 .xlsx 后再校验")
     return False
+
+
+def format_of(data: bytes) -> str:
+    """The workbook format by the first bytes: xlsx, ods, xls or unknown."""
+    if data.startswith(OLE_MAGIC):
+        return "xls"
+    if data.startswith(ZIP_MAGIC):
+        return "ods" if ODS_MIME in data[:100] else "xlsx"
+    return "unknown"
 
 
 class Source:
@@ -74,7 +90,9 @@ class Source:
             self.names: list[str] = list(self._cwb.sheet_names)
         except Exception as e:  # calamine refuses: try openpyxl, else explain
             if ole:
-                raise UnreadableWorkbook(file, "旧版 Excel 97-2003（.xls）文件无法读取：请另存为 .xlsx 后再校验") from None
+                raise UnreadableWorkbook(file, f"Excel 97-2003（.xls）文件无法读取（{type(e).__name__}）：文件可能已损坏，请另存为 .xlsx 后再校验") from None
+            if ODS_MIME in data[:100]:
+                raise UnreadableWorkbook(file, f"OpenDocument（.ods）文件无法读取（{type(e).__name__}）：文件可能已损坏") from None
             self._open_openpyxl(e)
 
     def _open_openpyxl(self, first: Exception) -> None:
@@ -92,7 +110,7 @@ class Source:
         An uncached formula reads as blank, so a return whose every read cell holds a value needs no scan, and
         a return with a blank cell has only that sheet's XML inflated and scanned.
         """
-        if self.ole:
+        if self.ole or self.data[30:38] == b"mimetype":  # .xls, .ods: calamine reads their cached values
             return set()
         got = self._uncached.get(sheet)
         if got is None:
