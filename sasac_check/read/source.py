@@ -60,7 +60,7 @@ def sniff(data: bytes, file: str) -> bool:
             raise UnreadableWorkbook(file, "文件已加密（受密码保护），无法读取：请取消密码后另存为 .xlsx 再校验")
         return True
     if not data.startswith(ZIP_MAGIC):
-        raise UnreadableWorkbook(file, "不是有效的工作簿文件（.xlsx / .xls / .ods）：请在 Excel/WPS 中另存为 .xlsx 后再校验")
+        raise UnreadableWorkbook(file, "不是有效的 Excel 工作簿文件（.xlsx / .xls / .ods）：请在 Excel/WPS 中另存为 .xlsx 后再校验")
     return False
 
 
@@ -90,7 +90,7 @@ class Source:
             self.names: list[str] = list(self._cwb.sheet_names)
         except Exception as e:  # calamine refuses: try openpyxl, else explain
             if ole:
-                raise UnreadableWorkbook(file, f"Excel 97-2003（.xls）文件无法读取（{type(e).__name__}）：文件可能已损坏，请另存为 .xlsx 后再校验") from None
+                raise UnreadableWorkbook(file, f"旧版 Excel 97-2003（.xls）文件无法读取（{type(e).__name__}）：文件可能已损坏，请另存为 .xlsx 后再校验") from None
             if ODS_MIME in data[:100]:
                 raise UnreadableWorkbook(file, f"OpenDocument（.ods）文件无法读取（{type(e).__name__}）：文件可能已损坏") from None
             self._open_openpyxl(e)
