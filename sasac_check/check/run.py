@@ -28,16 +28,7 @@ def compute_indicators(rs: RuleSet, table: SubmissionTable) -> dict[str, Iv]:
 
 
 def check_submissions(
-    rs: RuleSet, subs: Sequence[Submission], priors: def without_restated(findings: list[Finding]) -> list[Finding]:
-    """Drop SCH-REQUIRED on a cover field the reader already reported as not found (READ-COVER-FIELD, which says
-    where it looked): one finding per missing field, never two."""
-    told = {(f.file, f.item) for f in findings if f.rule == "READ-COVER-FIELD"}
-    if not told:
-        return findings
-    return [f for f in findings if not (f.rule == "SCH-REQUIRED" and (f.file, f.item) in told)]
-
-
-PriorsArg = None, schemas: bool = True
+    rs: RuleSet, subs: Sequence[Submission], priors: PriorsArg = None, schemas: bool = True
 ) -> tuple[list[Finding], SubmissionTable]:
     """Reader problems, schema failures and rule failures of already-read submissions.
 
@@ -63,6 +54,15 @@ PriorsArg = None, schemas: bool = True
 
 
 PriorsArg = Sequence[Submission | None] | Mapping[str, Sequence[Submission | None]] | None
+
+
+def without_restated(findings: list[Finding]) -> list[Finding]:
+    """Drop SCH-REQUIRED on a cover field the reader already reported as not found (READ-COVER-FIELD, which says
+    where it looked): one finding per missing field, never two."""
+    told = {(f.file, f.item) for f in findings if f.rule == "READ-COVER-FIELD"}
+    if not told:
+        return findings
+    return [f for f in findings if not (f.rule == "SCH-REQUIRED" and (f.file, f.item) in told)]
 
 
 def _priors_by_kind(priors: PriorsArg) -> dict[str, Sequence[Submission | None]]:
