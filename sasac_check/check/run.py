@@ -10,13 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
+from sasac_check.check import calc
 from sasac_check.check.evaluate import evaluate
 from sasac_check.check.interval import Iv
 from sasac_check.check.table import SubmissionTable
 from sasac_check.model.catalog import catalog
 from sasac_check.model.finding import SEVERITY_ORDER, Finding
 from sasac_check.model.submission import Submission, UnreadableWorkbook
-from sasac_check.rules import expr
 from sasac_check.rules.load import RuleSet
 
 
@@ -63,7 +63,7 @@ class RunResult:
 def compute_indicators(rs: RuleSet, table: SubmissionTable) -> dict[str, Iv]:
     """Every indicator over every row, in its own unit (fractions for %)."""
     cat = catalog()
-    ev = expr.Evaluator(table, cat)
+    ev = calc.Evaluator(table, cat)
     return {name: ev.num(ind.value_node) for name, ind in rs.indicators.items()}
 
 
