@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sasac_check.check.run import RunResult
+    from sasac_check.model.result import RunResult
 
 Renderer = Callable[["RunResult"], str]
 
