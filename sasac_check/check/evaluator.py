@@ -1,4 +1,4 @@
-"""Evaluates parsed rule expressions over a table of submissions, in interval arithmetic (numpy)."""
+"""Evaluates rule-expression trees (rules/expr.py) over a submissions table, with interval arithmetic."""
 
 from __future__ import annotations
 
@@ -155,3 +155,5 @@ def cagr(end: Iv, base: Iv, years: Iv) -> Iv:
     bad = (base.lo <= 0) & (base.hi >= 0) | ~(n > 0)
     return Iv(np.where(bad, np.nan, lo), np.where(bad, np.nan, hi))
 
+
+# --- inspection ------------------------------------------------------------------------------------
