@@ -37,7 +37,7 @@ def normalise(text: str, folder: str | None = None) -> str:
     """Only the volatile parts: the tool's version and the temporary folder a batch ran in."""
     text = re.sub(r'("version": )"[^"]*"', r'\1"<version>"', text)
     if folder:
-        text = text.replace(folder.rstrip("/") + "/", "<DIR>/")
+        text = text.replace(folder.rstrip("/") + "/", "$DIR/")
     return text
 
 
@@ -113,3 +113,17 @@ def test_console_script_gives_the_golden_text() -> None:
     code, out, _ = _cli(["check", "workbooks/sample-mistakes.xlsx"], cwd=ROOT)
     _compare("check-sample-mistakes.txt", normalise(out))
     _compare_exit("check-sample-mistakes.txt", code)
+
+
+@pytest.mark.parametrize("sample", ["sample-clean", "sample-mistakes"])
+def test_batch_and_check_give_the_same_junit_suite(sample: str) -> None:
+    """Per file, `batch --junit` and `check --format junit` list the same test cases and failures (issue 15)."""
+    from xml.etree import ElementTree as ET
+
+    def suite(name: str, path: str) -> str:
+        root = ET.parse(GOLDEN / name).getroot()
+        (found,) = [s for s in root.findall("testsuite") if s.get("name") == path]
+        found.tail = None  # the whitespace after the element, not part of it
+        return ET.tostring(found, encoding="unicode").replace(path, "FILE")
+
+    assert suite(f"check-{sample}.junit.xml", f"workbooks/{sample}.xlsx") == suite("batch.junit.xml", f"$DIR/{sample}.xlsx")
