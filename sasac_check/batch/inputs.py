@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sasac_check.read.guard import is_regular, not_regular_reason
 
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods"})  # every one listed: read, or a row saying why
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb"})  # every one listed: read, or a row
 NOT_REGULAR = -1  # the size _walk gives an entry that is no regular file (a FIFO, device, socket, or a link to one)
 DEFAULT_MAX_MB = 64.0
 

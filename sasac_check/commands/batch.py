@@ -125,7 +125,7 @@ def _run(args: argparse.Namespace) -> int:
             if args.html:
                 from sasac_check.report.html import write_html
 
-                written.append(write_html(args.html, result, br.indicator_units))
+                written.append(write_html(args.html, result, br.indicator_units, lines=br.debt_lines))
             if review is not None:
                 written.insert(0, review.wait())
     except BaseException:  # a failed output, or Ctrl-C: no other output replaced, the review child gone
@@ -174,12 +174,12 @@ class _ReviewWriter:
         self.proc = None
         self.tmp = None
         if not can_fork():
-            write_review(path, br.result, br.indicator_units, br.regions)
+            write_review(path, br.result, br.indicator_units, br.regions, lines=br.debt_lines)
             return
         self.tmp = reserve(path, what="审核工作簿")
         ctx = mp.get_context("fork")
         self.proc = ctx.Process(target=_write_review_child,
-                                args=(os.getpid(), str(self.tmp), br.result, br.indicator_units, br.regions))
+                                args=(os.getpid(), str(self.tmp), br.result, br.indicator_units, br.regions, br.debt_lines))
         self.proc.start()
 
     def cancel(self) -> None:
@@ -203,13 +203,13 @@ class _ReviewWriter:
         return self.path
 
 
-def _write_review_child(parent: int, tmp: str, result, units, regions) -> None:
+def _write_review_child(parent: int, tmp: str, result, units, regions, lines) -> None:
     """The review writer in its forked child: fills `tmp`, dies with the batch (Ctrl-C, SIGKILL)."""
     from sasac_check.atomicio import die_with_parent
     from sasac_check.report.review import write_review
 
     die_with_parent(parent)
-    write_review(tmp, result, units, regions, atomic=False)
+    write_review(tmp, result, units, regions, lines=lines, atomic=False)
 
 
 def _print(fmt: str, result, br, strict: bool) -> None:

@@ -139,10 +139,10 @@ def _warm() -> None:
     import python_calamine  # noqa: F401
 
     from sasac_check.model.catalog import catalog
-    from sasac_check.read.reader import _indicators
+    from sasac_check.read.sheets import shipped_indicators
 
     catalog()
-    _indicators()
+    shipped_indicators()
 
 
 def _collect(fd: int, timeout: float) -> bytes:
