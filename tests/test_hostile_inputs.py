@@ -104,7 +104,7 @@ def test_check_over_the_corpus_reads_each_file_in_bounded_time_and_memory(corpus
 
 def test_uncached_scan_is_linear(tmp_path) -> None:
     """The scan that stalled on a comment full of `<f <c` (quadratic) takes time proportional to the part's size."""
-    from sasac_check.read.guard import uncached_refs
+    from sasac_check.read.scan import uncached_refs
 
     def cost(n: int) -> float:
         xml = b"<worksheet><sheetData></sheetData><!-- " + b"<f <c " * n + b" --></worksheet>"

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from sasac_check.excel import formulas
+from sasac_check.excel.cellvalues import Formula, link, quote
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.finding import SEVERITY_LABEL, SEVERITY_ORDER, Finding
 from sasac_check.model.submission import Submission, UnreadableWorkbook
@@ -28,14 +29,6 @@ Grid = Sequence[Sequence[Any]]
 
 
 # --- the actions -----------------------------------------------------------------------------------
-class Formula(str):
-    """A formula the tool composed itself (from its own cell references, every quoted part escaped).
-
-    The only values an applier writes as formulas: any other text, whatever it starts with ("=", "+", "@" …),
-    comes from a workbook or a rule file and is written as text.
-    """
-
-
 @dataclass(frozen=True)
 class SetValues:
     """Write a block of values from `cell` (top-left); a Formula is a formula, every other text is text."""
@@ -131,23 +124,6 @@ def split_cell(cell: str) -> tuple[int, int]:
     for ch in letters:
         col = col * 26 + ord(ch) - 64
     return int("".join(ch for ch in cell if ch.isdigit())), col
-
-
-def quote(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-def excel_string(text: str) -> str:
-    """A string literal inside a formula: quoted, with each double quote doubled."""
-    return '"' + text.replace('"', '""') + '"'
-
-
-def link(sheet: str, cell: str) -> Formula:
-    """An in-workbook link every client writes as a value: =HYPERLINK("#'资产负债表'!C9","资产负债表!C9").
-
-    Both the target and the text shown are escaped: a sheet named `x")&HYPERLINK(…` stays a name.
-    """
-    return Formula(f"=HYPERLINK({excel_string(f'#{quote(sheet)}!{cell}')},{excel_string(f'{sheet}!{cell}')})")
 
 
 def number_format(unit: str, precision: int) -> str:

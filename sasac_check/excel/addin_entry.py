@@ -15,7 +15,6 @@ from sasac_check.excel.actions import (
     Autofit,
     ClearSheet,
     DeleteSheet,
-    Formula,
     SetFill,
     SetNote,
     SetNumberFormat,
@@ -23,6 +22,7 @@ from sasac_check.excel.actions import (
     check_actions,
     clear_actions,
 )
+from sasac_check.excel.cellvalues import Formula
 
 
 def is_desktop(book: xw.Book) -> bool:
