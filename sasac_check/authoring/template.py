@@ -159,7 +159,7 @@ def build_template(indicators: dict | None = None) -> Workbook:
 
 def write_template(path: str | Path) -> Path:
     """Write the standard return template to `path` and return it."""
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build_template().save(out)
-    return out
+    from sasac_check.atomicio import save_with
+
+    wb = build_template()
+    return save_with(path, wb.save, what="模板文件")

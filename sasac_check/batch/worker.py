@@ -162,8 +162,10 @@ def _read(task: Task, zips: dict[str, zipfile.ZipFile], fds: dict[int, int] | No
     if zf is None:
         zf = zips[task.path] = zipfile.ZipFile(task.path)
     try:
-        data = zf.read(task.member)
-    except (zipfile.BadZipFile, zlib_error(), OSError, KeyError, RuntimeError, EOFError) as e:
+        from sasac_check.read.guard import LIMITS, read_capped
+
+        data = read_capped(zf, zf.getinfo(task.member), task.name, task.member, LIMITS.max_bytes or None)
+    except (zipfile.BadZipFile, zlib_error(), OSError, KeyError, RuntimeError, EOFError, NotImplementedError) as e:
         raise UnreadableWorkbook(task.name, f"压缩包中的文件已损坏，无法解压（{type(e).__name__}）") from None
     return read_bytes(data, task.name, compact=True)
 
@@ -174,7 +176,12 @@ def zlib_error() -> type[Exception]:
     return zlib.error
 
 
+ON_FILE = None  # called with each task as its reading starts (and None when it ends): the forked chunk's progress
+
+
 def _mark(task: Task | None) -> None:
+    if ON_FILE is not None:
+        ON_FILE(task)
     if WATCH is not None:
         arr, slot = WATCH
         arr[2 * slot] = time.time() if task is not None else 0.0

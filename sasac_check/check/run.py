@@ -78,14 +78,18 @@ def check_files(
     strict: bool = False,
     prior: Sequence[str | Path] = (),
     judge: Callable[[Sequence[Submission]], list[Finding]] | None = None,
+    read=None,
 ) -> RunResult:
     """Check each file (and its prior period, where given); an unreadable file is a result, not a crash.
 
     The returns under check are prior-period candidates for each other, as in a batch. `judge` adds findings
     of the returns against something above this layer — the command passes plans.enterprise_judge (提示性
-    findings on the plan targets that bind one enterprise).
+    findings on the plan targets that bind one enterprise). `read(path) -> Submission`: how each file is read
+    (default read_workbook; the CLI reads each in a child under a time and memory budget, read.isolate).
     """
     from sasac_check.read import read_workbook
+
+    read_workbook = read or read_workbook
 
     results: list[FileResult] = []
     subs: list[Submission] = []
@@ -96,7 +100,7 @@ def check_files(
         except UnreadableWorkbook as e:
             results.append(FileResult(str(p), "unreadable", reason=e.reason))
     notes: list[str] = []
-    pri = pair_priors(subs, prior, notes)
+    pri = pair_priors(subs, prior, notes, read_workbook)
     findings: list[Finding] = []
     if subs:
         findings, table = check_submissions(rs, subs, pri)
@@ -118,7 +122,7 @@ def _mid(iv: Iv, i: int) -> float | None:
     return None if not np.isfinite(v) else round(v, 6)
 
 
-def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list[str]
+def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list[str], read=None
                 ) -> dict[str, list[Submission | None]]:
     """The prior-period returns of each return, by kind (上年末 / 上年同期), through the one matcher.
 
@@ -128,7 +132,7 @@ def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list
     extra: list[Submission] = []
     for p in prior:
         try:
-            extra.append(_read(p))
+            extra.append((read or _read)(p))
         except UnreadableWorkbook as e:
             notes.append(f"上期报表 {p} 无法读取，未用于跨期审核：{e.reason}")
     cands = [*extra, *subs]

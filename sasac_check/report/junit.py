@@ -87,8 +87,8 @@ def render(result: RunResult, rules: RuleKinds = (), strict: bool = False) -> st
 
 
 def write_junit(path: str | Path, result: RunResult, rules: RuleKinds, strict: bool = False) -> Path:
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as fh:
+    from sasac_check.atomicio import atomic_open
+
+    with atomic_open(path, "w", what="JUnit 报告", encoding="utf-8") as fh:  # renamed over `path` only when complete
         write(fh, result, rules, strict)
-    return out
+    return Path(path)
