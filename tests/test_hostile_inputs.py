@@ -113,7 +113,7 @@ def test_uncached_scan_is_linear(tmp_path) -> None:
         return time.perf_counter() - t0
 
     small, big = cost(20_000), cost(200_000)
-    assert big < 30 * small + 0.05  # ten times the input: about ten times the time (quadratic would be a hundred)
+    assert big < 40 * small + 0.3 and big < 3  # ten times the input: about ten times the time (quadratic: a hundred)
     cell = b'<c r="B2"><f>1+1</f></c><c r="B3"><f>1</f><v>1</v></c><c r="B4" t="e"><v>#REF!</v></c>'
     got = uncached_refs(b"<sheetData><row r=\"2\">" + cell + b"</row></sheetData>")
     assert got == {"B2", "B4"} and got.errors == {"B4"}

@@ -95,8 +95,8 @@ class ChunkResult:
     seconds: float = 0.0
 
 
-class FileTimeout(Exception):
-    """Raised by the per-file alarm."""
+class FileTimeout(BaseException):
+    """Raised by the per-file alarm (a BaseException: a reader's `except Exception` must not turn it into a reason)."""
 
 
 _RULES: dict = {}
