@@ -102,6 +102,7 @@ def is_regular(path: str | os.PathLike) -> bool:
 # --- zip members: declared and actual sizes bounded ----------------------------------------------------
 
 _CDIR = struct.Struct("<4sHHHHHHIIIHHHHHII")
+_LOCAL = struct.Struct("<HH")  # a local header's name and extra lengths (at offset 26)
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,11 @@ def inflate(raw: bytes | memoryview, method: int, cap: int, file: str, name: str
         return bytes(raw)
     if method != 8:
         raise UnreadableWorkbook(file, f"工作簿中的“{name}”使用了不支持的压缩方式（{method}）")
+    if declared is None and len(raw) * DEFLATE_MAX_RATIO <= cap:  # cannot reach the cap: inflated in one call
+        try:
+            return zlib.decompress(raw, -15)
+        except zlib.error:
+            raise UnreadableWorkbook(file, f"工作簿中的“{name}”已损坏，无法解压") from None
     d = zlib.decompressobj(-15)
     out: list[bytes] = []
     total = 0
@@ -176,13 +182,41 @@ def _bomb(name: str, cap: int) -> str:
     return f"工作簿中的“{name}”解压后超过 {_mb(cap)}（压缩炸弹或异常巨大的工作表），已拒绝读取"
 
 
-def check_archive(data: bytes, file: str) -> list[Member] | None:
-    """Refuse an xlsx whose members are encrypted, declared too large, or could inflate past the budget unseen.
+def check_archive(data: bytes, file: str) -> dict[str, tuple[int, int, int]] | None:
+    """Refuse an xlsx whose members are encrypted, declared too large, or could inflate past the budget unseen; for an
+    ordinary one, its member index (name → method, start of data, compressed size: read.zipread's Entry).
 
     A deflated member inflates to at most 1032 × its compressed size: a member that small is harmless whatever its
     header claims; a larger one is inflated here (in pieces, capped) to learn its true size. Ordinary returns
     (tens of KB) have only members of the first kind, so this reads their central directory and nothing more.
     """
+    eocd = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if eocd < 0 or len(data) < eocd + 22:
+        return None
+    count, _, offset = struct.unpack_from("<HII", data, eocd + 10)
+    if offset == 0xFFFFFFFF or count == 0xFFFF:
+        return None
+    cap, total, p, unpack, local = LIMITS.max_part, 0, offset, _CDIR.unpack_from, _LOCAL.unpack_from
+    index: dict[str, tuple[int, int, int]] = {}
+    try:
+        for _ in range(count):  # the common case: sizes and flags checked, the index built in the same pass
+            sig, _v1, _v2, flags, method, _t, _d, _crc, csize, usize, nlen, elen, clen, _dk, _ia, _ea, lho = unpack(data, p)
+            if sig != b"PK\x01\x02":
+                return None
+            total += usize
+            if flags & 1 or usize > cap or (LIMITS.max_total and total > LIMITS.max_total) or \
+                    (method == 8 and csize * DEFLATE_MAX_RATIO > cap):
+                _check_members(data, file)
+                return None
+            lnlen, lelen = local(data, lho + 26)
+            index[data[p + 46:p + 46 + nlen].decode("utf-8")] = (method, lho + 30 + lnlen + lelen, csize)
+            p += 46 + nlen + elen + clen
+    except (struct.error, UnicodeDecodeError):
+        return None
+    return index
+
+
+def _check_members(data: bytes, file: str) -> list[Member] | None:
     ms = members(data)
     if ms is None:
         return None

@@ -9,7 +9,7 @@ from sasac_check.read.guard import LIMITS
 
 # --- sheets: the used range checked before a reader allocates for it -------------------------------------
 
-_DIM = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([A-Z]*)(\d*)(?::([A-Z]*)(\d*))?"')
+_DIM = re.compile(rb'([A-Z]*)(\d*)(?::([A-Z]*)(\d*))?"')  # the value of <dimension ref="…">
 _LAST = re.compile(rb'<(row|c) r="([A-Z]*)(\d+)"[^<>]*>')
 
 
@@ -22,16 +22,18 @@ def _col(letters: bytes) -> int:
 
 def check_sheet(xml: bytes, file: str, sheet: str) -> None:
     """Refuse a sheet whose used range (the declared <dimension> or any cell) exceeds LIMITS.max_cells."""
-    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml[:4096]:
+    root = prolog_end(xml)
+    if root < 0:
         raise UnreadableWorkbook(file, f"工作表“{sheet}”含有 DTD 或实体声明（Excel 从不写入），已拒绝读取")
     limit = LIMITS.max_cells
-    dim = _DIM.search(xml, 0, 4096)
+    i = xml.find(b'dimension ref="', 0, 4096)
+    dim = _DIM.match(xml, i + 15) if i >= 0 else None
     if dim and dim.group(3) is not None:
         rows = int(dim.group(4) or 1) - int(dim.group(2) or 1) + 1
         cols = _col(dim.group(3)) - _col(dim.group(1)) + 1
         if rows * cols > limit:
             raise UnreadableWorkbook(file, _absurd(sheet, dim.group(3).decode() + (dim.group(4) or b"").decode(), limit))
-    if b":c " in xml or b":row " in xml:  # namespace-prefixed cells: placed exactly, the slow way
+    if _prefixed(xml, root):  # namespace-prefixed cells (<x:c>): placed exactly, the slow way
         _exact(xml, file, sheet, limit)
         return
     # Rows come in order (OOXML requires it; Excel, WPS, LibreOffice and every library write them so): the last row
@@ -53,6 +55,37 @@ def check_sheet(xml: bytes, file: str, sheet: str) -> None:
     col = _col(c.group(2)) if c is not None else 1
     if row * col > limit or row > 1_048_576 or col > 16384:
         raise UnreadableWorkbook(file, _absurd(sheet, f"{_letters(col)}{row}", limit))
+
+
+def prolog_end(xml: bytes) -> int:
+    """Where the root element starts, past the XML declaration and comments; -1 when a DTD (<!DOCTYPE …>) comes
+    first. Only a prolog may declare entities, so this is the whole search for them."""
+    i = 0
+    while True:
+        i = xml.find(b"<", i)
+        if i < 0:
+            return len(xml)
+        if xml.startswith(b"<?", i):
+            j = xml.find(b"?>", i)
+            i = len(xml) if j < 0 else j + 2
+        elif xml.startswith(b"<!--", i):
+            j = xml.find(b"-->", i)
+            i = len(xml) if j < 0 else j + 3
+        elif xml.startswith(b"<!", i):
+            return -1
+        else:
+            return i
+
+
+def _prefixed(xml: bytes, root: int) -> bool:
+    """The root is no plain <worksheet>, or its tag binds the spreadsheet namespace to a prefix (xmlns:x="…/main")."""
+    if not xml.startswith(b"<worksheet", root):
+        return True
+    head = xml[root:xml.find(b">", root)]
+    return b"xmlns:" in head and _PREFIXED_NS.search(head) is not None
+
+
+_PREFIXED_NS = re.compile(rb'xmlns:[\w.-]+="[^"]*spreadsheetml/2006/main"')
 
 
 def _exact(xml: bytes, file: str, sheet: str, limit: int) -> None:
@@ -101,6 +134,7 @@ def _absurd(sheet: str, where: str, limit: int) -> str:
 
 _TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(c|f|v)(?=[\s/>])([^<>]*)>")
 _R = re.compile(rb'\sr="([A-Z]+\d+)"')
+_CACHED = re.compile(rb"<f(?:[ >][^<]*</f>|[^<>]*/>)<v>[^<]")  # never past the next <: linear
 
 
 class CellSet(set):
@@ -113,12 +147,78 @@ def uncached_refs(xml: bytes) -> CellSet:
     """Cells holding a formula (<f>) and no cached value (<v> with text; an empty text result counts as cached), and
     cells holding an error value (t="e": #DIV/0!, #REF! …, which calamine hands over as blank), also in `.errors`.
 
-    One pass over the tags with patterns that never look past the next < or > (linear in the size of the part,
-    whatever it holds: a comment full of "<f <c" costs what its length costs).
+    Linear in the size of the part, whatever it holds (a comment full of "<f <c" costs what its length costs): only
+    the cells around each formula or error mark are looked at, and no search runs over a stretch twice.
     """
+    if xml.find(b"<f") < 0 and xml.find(b't="e"') < 0 and xml.find(b":f") < 0:
+        return CellSet()
+    if xml.find(b":c ") >= 0 or xml.find(b":f") >= 0:  # namespace-prefixed cells: every tag, in one pass
+        return _tokenized(xml)
+    bad, errors = CellSet(), set()
+    low = 0  # no search looks back before this offset: each stretch is searched once
+    close_from, close_at = -1, -1  # the last search for </c>: from where, and what it found
+    for pos in sorted([*_all(xml, b"<f"), *_all(xml, b't="e"')]):
+        if pos < low:
+            continue
+        if _CACHED.match(xml, pos):  # the common case: a formula followed by its cached value
+            low = pos
+            continue
+        start = xml.rfind(b"<c ", low, pos)
+        low = pos
+        if start < 0:
+            continue
+        gt = xml.find(b">", start, pos)
+        if (gt >= 0) == (xml[pos:pos + 1] == b"t"):  # t="e" must sit in the cell's tag, <f after it
+            continue
+        if close_at >= pos:
+            end = close_at
+        elif close_at < 0 and 0 <= close_from <= pos:
+            break  # no </c> after an earlier point: none after this one
+        else:
+            close_from, close_at = pos, xml.find(b"</c>", pos)
+            end = close_at
+            if end < 0:
+                break
+        low = end + 4
+        head_end = xml.find(b">", start, end)
+        head = xml[start:head_end]
+        ref = _R.search(head)
+        if head.endswith(b"/") or ref is None:
+            continue
+        if b't="e"' in head:
+            bad.add(ref.group(1).decode())
+            errors.add(ref.group(1).decode())
+        elif _formula_uncached(xml[head_end + 1:end], b'"str"' in head):
+            bad.add(ref.group(1).decode())
+    bad.errors = frozenset(errors)
+    return bad
+
+
+def _all(xml: bytes, needle: bytes) -> list[int]:
+    out, i = [], xml.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = xml.find(needle, i + len(needle))
+    return out
+
+
+def _formula_uncached(body: bytes, is_str: bool) -> bool:
+    f = body.find(b"<f")
+    if f < 0 or body[f + 2:f + 3] not in (b">", b" ", b"/"):
+        return False
+    v = body.find(b"<v")
+    if v < 0:
+        return True
+    if is_str:
+        return False  # a cached empty text result
+    gt = body.find(b">", v)
+    return gt < 0 or body[gt - 1:gt] == b"/" or body[gt + 1:gt + 2] in (b"<", b"")
+
+
+def _tokenized(xml: bytes) -> CellSet:
+    """uncached_refs for parts whose tags carry a namespace prefix: one pass over the tags (patterns never look past
+    the next < or >)."""
     bad = CellSet()
-    if b"<f" not in xml and b":f" not in xml and b't="e"' not in xml:
-        return bad
     errors: set[str] = set()
     ref: bytes | None = None
     is_str = is_err = has_f = has_v = False

@@ -65,8 +65,8 @@ class Source:
         self._parts: dict[str, str] | None = None
         self._cwb = self._owb = None
         self._xml: dict[str, bytes] = {}  # sheet -> its part, inflated by the guard (shared with the formula scan)
-        if not ole:
-            guard.check_archive(data, file)  # sizes bounded before anything is inflated
+        if not ole:  # sizes bounded before anything is inflated; the member index comes with it
+            self._index = guard.check_archive(data, file)
         try:
             from python_calamine import CalamineWorkbook
 
