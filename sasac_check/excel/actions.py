@@ -223,7 +223,7 @@ def check_grids(grids: dict[str, Grid], rs: RuleSet, file: str = "") -> Checked:
     from sasac_check.check.run import check_submissions, compute_indicators
     from sasac_check.model.result import sort_findings
     from sasac_check.plans import plan_findings
-    from sasac_check.read.reader import read_grids
+    from sasac_check.read import read_grids
 
     data = {n: g for n, g in grids.items() if n not in (RESULTS_SHEET, MARKS_SHEET)}
     sub = read_grids(data, file, indicators=rs.indicators)
