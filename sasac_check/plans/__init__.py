@@ -6,7 +6,7 @@ from ..submission import Submission
 from .choose import plans_for, shipped_plans
 from .judge import judge_return
 from .loader import load_plan, load_plans
-from .model import Plan, Target
+from .model import NON_RETURN_KINDS, Plan, Target
 from .region import RegionSummary, judge_returns, region_findings, summary_submission
 
 
@@ -31,7 +31,7 @@ def targets_for(cover: dict) -> list[dict]:
     out = []
     for plan in plans_for(cover):
         for t in plan.targets:
-            if "企业" not in t.applies_to or t.kind == "task":
+            if "企业" not in t.applies_to or t.kind in NON_RETURN_KINDS:
                 continue
             if t.kind in ("level", "on_track") and t.year != year:
                 continue

@@ -15,7 +15,7 @@ from ..numbers import format_percent
 from ..rulefile import UNIT_SCALE, RuleSet
 from ..submission import Submission
 from ..table import SubmissionTable
-from .model import Plan, Target
+from .model import NON_RETURN_KINDS, Plan, Target
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def _in_years(t: Target, plan: Plan, y: int) -> bool:
 def judge_target(t: Target, plan: Plan, s: Series, y: int) -> Outcome | None:
     """The outcome of one target in year y, or None where it does not apply or cannot be known."""
     cur = s.at(t.measure, y)
-    if cur is None or t.kind == "task" or t.statement or not s.stated(t.measure, y):
+    if cur is None or t.kind in NON_RETURN_KINDS or t.statement or not s.stated(t.measure, y):
         return None
     goal = t.target_value(y)
     if t.kind == "path":
@@ -172,7 +172,7 @@ def _out(t: Target, y: int, actual: Iv, expected: Iv, detail: str = "") -> Outco
 
 def judge_series(plan: Plan, subs: dict[int, Submission], scope: str) -> list[Outcome]:
     """Every applicable target of `plan` on every year of the series, for scope 企业 or 汇总."""
-    targets = [t for t in plan.targets if scope in t.applies_to and t.kind != "task"]
+    targets = [t for t in plan.targets if scope in t.applies_to and t.kind not in NON_RETURN_KINDS]
     if not targets or not any(plan.years[0] <= y <= plan.years[1] for y in subs):
         return []  # nothing to judge: skip building the series (a batch asks this of every return)
     s = Series(subs)
