@@ -20,7 +20,7 @@ from typing import Any
 from .catalog import Catalog, SheetDef, catalog, key, normalize_label
 from .model import Finding
 from .numbers import NotANumber, parse_number
-from .submission import Submission, UnreadableWorkbook
+from .submission import NotAReturn, Submission, UnreadableWorkbook
 
 Grid = Sequence[Sequence[Any]]
 
@@ -690,7 +690,7 @@ class _Reader:
         lay = WorkbookLayout.from_grids(self.src.names, self.src.grid, self.indicators)
         if not lay.statements:
             wanted = "、".join(s.name for s in self.cat.sheets)
-            raise UnreadableWorkbook(self.file, f"未找到标准报表的工作表（{wanted}）：这不是国资委标准报表，或工作表已改名")
+            raise NotAReturn(self.file, f"未找到标准报表的工作表（{wanted}）：这不是国资委标准报表，或工作表已改名")
         self.sub.sheets = dict(lay.sheets)
         for name in lay.missing:
             sev = "warning" if name == self.cat.indicator_sheet else "error"

@@ -16,7 +16,7 @@ from .evaluate import evaluate
 from .interval import Iv
 from .model import SEVERITY_ORDER, Finding
 from .rulefile import RuleSet
-from .submission import Submission, UnreadableWorkbook
+from .submission import NotAReturn, Submission, UnreadableWorkbook
 from .table import SubmissionTable
 
 
@@ -30,18 +30,27 @@ class FileResult:
     reason: str = ""
     cover: dict[str, str] = field(default_factory=dict)
     indicators: dict[str, float | None] = field(default_factory=dict)
+    kind: str = "return"  # return | ledger (改革任务台账) | plan (计划表)
+    ledger: dict | None = None  # a ledger's completion figures and tasks (ledger.summary.ledger_summary)
 
     def to_dict(self) -> dict:
-        d = {"path": self.path, "status": self.status, "counts": dict(self.counts)}
+        d = {"path": self.path, "status": self.status, "kind": self.kind, "counts": dict(self.counts)}
         d.update({"errors": self.counts["error"], "warnings": self.counts["warning"], "info": self.counts["info"]})
         if self.reason:
             d["reason"] = self.reason
-        for k in ("企业名称", "统一社会信用代码", "报告期", "监管机构"):
+        for k in ("企业名称", "统一社会信用代码", "报告期", "监管机构", *(LEDGER_COVER if self.kind == "ledger" else ())):
             if self.cover.get(k):
                 d.setdefault("cover", {})[k] = self.cover[k]
         if self.indicators:
             d["indicators"] = self.indicators
+        if self.ledger is not None:
+            from .ledger.summary import public
+
+            d["ledger"] = public(self.ledger)
         return d
+
+
+LEDGER_COVER = ("填报单位", "截至日期", "改革方案")
 
 
 @dataclass
@@ -120,21 +129,29 @@ def check_files(
 
     results: list[FileResult] = []
     subs: list[Submission] = []
+    others: list[Finding] = []  # findings of ledgers and plan tables among the inputs
     for p in paths:
         try:
             subs.append(read_workbook(p))
             results.append(FileResult(str(p), "ok"))
+        except NotAReturn as e:  # no statement sheets: a ledger or a plan table, else unreadable
+            from .ledger.run import other_kind
+
+            res, found = other_kind(p, e, plan, use_plans=use_plans)
+            results.append(res)
+            others += found
         except UnreadableWorkbook as e:
             results.append(FileResult(str(p), "unreadable", reason=e.reason))
     notes: list[str] = []
     priors = _match_priors(subs, prior, notes)
-    findings: list[Finding] = []
+    findings: list[Finding] = others
     if subs:
-        findings, table = check_submissions(rs, subs, priors)
+        found, table = check_submissions(rs, subs, priors)
+        findings += found
         if use_plans:
             findings += plan_findings(rs, subs, plan)
         inds = compute_indicators(rs, table)
-        readable = [r for r in results if r.status != "unreadable"]
+        readable = [r for r in results if r.status != "unreadable" and r.kind == "return"]
         for i, (res, sub) in enumerate(zip(readable, subs, strict=True)):
             res.cover = dict(sub.cover)
             res.indicators = {n: _mid(iv, i) for n, iv in inds.items()}

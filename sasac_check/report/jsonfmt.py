@@ -15,7 +15,7 @@ SCHEMA_VERSION = "1.0"
 def to_data(result: RunResult) -> dict:
     files = [r.to_dict() for r in result.files]
     counts = {s: sum(r.counts[s] for r in result.files) for s in ("error", "warning", "info")}
-    return {
+    data = {
         "tool": "sasac-check",
         "version": __version__,
         "schema_version": SCHEMA_VERSION,
@@ -29,6 +29,11 @@ def to_data(result: RunResult) -> dict:
         "files": files,
         "findings": [f.to_dict() for f in result.findings],
     }
+    if any(r.kind == "ledger" for r in result.files):
+        from ..ledger.summary import aggregate
+
+        data["ledger_summary"] = aggregate(result.files)
+    return data
 
 
 def _default(o: Any) -> Any:

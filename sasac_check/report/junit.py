@@ -8,6 +8,15 @@ from xml.etree import ElementTree as ET
 from ..runner import RunResult
 
 
+def kind_rule_ids(kind: str) -> list[str]:
+    """The rules that run on a workbook of this kind other than a return (a ledger's checks; a plan table's as found)."""
+    if kind == "ledger":
+        from ..ledger.files import ledger_rules
+
+        return [r.id for r in ledger_rules()]
+    return []
+
+
 def render(result: RunResult, rule_ids: list[str] | None = None, strict: bool = False) -> str:
     suites = ET.Element("testsuites", name="sasac-check")
     by_file: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
@@ -24,7 +33,7 @@ def render(result: RunResult, rule_ids: list[str] | None = None, strict: bool = 
             suite.set("failures", "0")
             continue
         rules = by_file[res.path]
-        ids = list(dict.fromkeys([*(rule_ids or []), *rules]))
+        ids = list(dict.fromkeys([*(kind_rule_ids(res.kind) if res.kind != "return" else rule_ids or []), *rules]))
         failures = 0
         for rid in ids:
             case = ET.SubElement(suite, "testcase", classname=res.path, name=rid)

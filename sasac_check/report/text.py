@@ -8,6 +8,7 @@ from ..model import SEVERITY_LABEL
 from ..runner import RunResult
 
 _STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
+KIND_LABEL = {"ledger": "改革任务台账", "plan": "计划表"}
 
 
 def render(result: RunResult) -> str:
@@ -17,6 +18,9 @@ def render(result: RunResult) -> str:
         c = res.counts
         name = res.cover.get("企业名称", "")
         head = f"■ {res.path}" + (f"（{name} {res.cover.get('报告期', '')}）" if name else "")
+        if res.kind in KIND_LABEL:
+            who = " ".join(res.cover[k] for k in ("填报单位", "截至日期") if res.cover.get(k))
+            head = f"■ {res.path}（{KIND_LABEL[res.kind]}{' ' + who if who else ''}）"
         lines.append(head)
         if res.status == "unreadable":
             lines.append(f"  无法读取：{res.reason}")

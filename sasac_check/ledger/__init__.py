@@ -1,0 +1,25 @@
+"""The reform-task ledger (改革任务台账): template, reading, checks, completion summary, add-in actions."""
+
+from __future__ import annotations
+
+import sys
+
+from .checks import check_ledger
+from .files import find_programme, ledger_rules, programmes
+from .model import COLUMNS, KIND, LEDGER_SHEET, STATUSES, Ledger
+from .read import NotALedger, read_ledger, read_ledger_grids
+
+
+def template_command(output: str, programme: str | None) -> int:
+    """`sasac-check template --kind ledger [--plan lishan] -o 台账.xlsx`."""
+    from .template import write_ledger_template
+
+    prog = find_programme(programme) if programme else None
+    out = write_ledger_template(output, prog)
+    what = f"（{prog.title}：{len(prog.tasks)} 项任务）" if prog else ""
+    print(f"已生成改革任务台账模板 {out}{what}", file=sys.stderr)
+    return 0
+
+
+__all__ = ["COLUMNS", "KIND", "LEDGER_SHEET", "STATUSES", "Ledger", "NotALedger", "check_ledger", "find_programme",
+           "ledger_rules", "programmes", "read_ledger", "read_ledger_grids", "template_command"]
