@@ -12,7 +12,7 @@ from . import expr
 from .catalog import catalog, key
 from .model import SEVERITY_LABEL, SEVERITY_ORDER, Finding
 from .rulefile import RuleSet
-from .submission import Submission, UnreadableWorkbook
+from .submission import NotAReturn, Submission, UnreadableWorkbook
 
 RESULTS_SHEET = "审核结果"
 MARKS_SHEET = "_sasac_marks"
@@ -291,6 +291,10 @@ def plan_check(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks: bo
     """校验 (marks and formulas), or 写入指标 alone (marks=False): the actions, from values only."""
     try:
         c = check_grids(grids, rs, file)
+    except NotAReturn:  # no statements: a reform-task ledger gets its own actions
+        from .ledger.actions import plan_ledger
+
+        return plan_ledger(grids, file, marks=marks, formulas=formulas, findings=findings)
     except UnreadableWorkbook as e:
         return Plan(summary=f"无法校验：{e.reason}")
     if findings is not None:  # the caller's own run over the file (e.g. `check --annotate`)

@@ -1,0 +1,125 @@
+"""The add-in's actions on a ledger (also `check --annotate`): 完成率 as live formulas, marks, notes, 审核结果."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..actions import (
+    FILLS,
+    FORMULA,
+    INPUT_FILL,
+    MARK,
+    MARKS_SHEET,
+    RESULTS_SHEET,
+    Activate,
+    Grid,
+    Plan,
+    Record,
+    SetFill,
+    SetNote,
+    SetNumberFormat,
+    SetValues,
+    _restore_mark,
+    _write_records,
+    note_text,
+    read_explanations,
+    read_marks,
+    results_sheet,
+    summary_line,
+)
+from ..model import SEVERITY_ORDER, Finding
+from ..submission import UnreadableWorkbook
+from .checks import _count, check_ledger
+from .model import Ledger
+from .read import read_ledger_grids
+from .template import INPUT, RATE_FORMAT
+
+RATE_RULE = "LEDGER-RATE"
+
+
+def rate_formulas(led: Ledger) -> dict[str, str]:
+    """Cell of 完成率 → "=IF(H5>0,I5/H5,"")" on every task row whose 应完成数 (> 0) and 已完成数 are counts.
+
+    Rows without counts keep what they state: a qualitative task's 完成率 is the unit's own judgement.
+    """
+    cols = led.columns
+    if not all(k in cols for k in ("应完成数", "已完成数", "完成率")):
+        return {}
+    out = {}
+    for r in led.rows:
+        due, done = _count(r, "应完成数"), _count(r, "已完成数")
+        if due and done is not None:
+            h, i = f"{cols['应完成数']}{r.row}", f"{cols['已完成数']}{r.row}"
+            out[f"{cols['完成率']}{r.row}"] = f'=IF({h}>0,{i}/{h},"")'
+    return out
+
+
+def _prev(grid: Grid, cell: str):
+    from ..actions import split_cell
+
+    r, c = split_cell(cell)
+    v = grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else ""
+    return "" if v is None else v
+
+
+def plan_ledger(grids: dict[str, Grid], file: str = "", *, marks: bool = True, formulas: bool = True,
+                findings: Sequence[Finding] | None = None, plan_file: str | None = None) -> Plan:
+    """校验 of a ledger (marks, 审核结果, 完成率 formulas) or 写入指标 alone (marks=False), from values only."""
+    data = {n: g for n, g in grids.items() if n not in (RESULTS_SHEET, MARKS_SHEET)}
+    try:
+        led = read_ledger_grids(data, file)
+    except UnreadableWorkbook as e:
+        return Plan(summary=f"无法校验：{e.reason}")
+    found = list(findings) if findings is not None else check_ledger(led, plan_file)
+    old = read_marks(grids.get(MARKS_SHEET))
+    plan = Plan()
+    acts = plan.actions
+    records = {k: r for k, r in old.items() if r.kind == FORMULA or not marks}
+    written: set[tuple[str, str]] = set()
+    if formulas:
+        grid = list(grids.get(led.sheet, []))
+        for cell, f in rate_formulas(led).items():
+            records.setdefault((led.sheet, cell, FORMULA), Record(led.sheet, cell, FORMULA, _prev(grid, cell)))
+            acts.append(SetValues(led.sheet, cell, ((f,),)))
+            acts.append(SetNumberFormat(led.sheet, cell, RATE_FORMAT))
+            plan.formulas[f"{led.sheet}!{cell}"] = f
+            written.add((led.sheet, cell))
+    corrected = [f for f in found if f.rule == RATE_RULE and (f.sheet, f.cell) in written]
+    kept = [f for f in found if f not in corrected]
+    plan.findings = kept
+    if not marks:
+        plan.summary = _summary(plan, corrected)
+        _write_records(acts, grids, records)
+        return plan
+    inputs = {(led.sheet, r.cells[c]) for r in led.rows for c in INPUT if c in r.cells}
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
+    for f in kept:
+        if f.sheet and f.cell and f.sheet in grids:
+            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+    for (sheet, cell), fs in by_cell.items():
+        worst = min(fs, key=lambda f: SEVERITY_ORDER[f.severity]).severity
+        rec = old.get((sheet, cell, MARK)) or Record(sheet, cell, MARK, fill=INPUT_FILL if (sheet, cell) in inputs else "")
+        records[(sheet, cell, MARK)] = rec
+        if rec.fill:
+            acts.append(SetFill(sheet, cell, FILLS[worst]))
+        acts.append(SetNote(sheet, cell, "\n\n".join(note_text(f) for f in fs)))
+    for k, rec in old.items():
+        if rec.kind == MARK and k not in records:
+            acts += _restore_mark(rec)
+    explained = read_explanations(grids.get(RESULTS_SHEET))
+    line = summary_line(kept, explained, Plan(), [])
+    extra = _summary(plan, corrected)
+    plan.summary = f"{line}｜{extra}" if extra else line
+    acts += results_sheet(grids, kept, explained, plan.summary)
+    _write_records(acts, grids, records)
+    acts.append(Activate(RESULTS_SHEET))
+    return plan
+
+
+def _summary(plan: Plan, corrected: Sequence[Finding]) -> str:
+    if not plan.formulas:
+        return ""
+    s = f"已写入 {len(plan.formulas)} 项完成率公式（已完成数 / 应完成数）"
+    if corrected:
+        s += f"（{len(corrected)} 项原填完成率与计算值不一致，已改为公式：{'、'.join(f.cell for f in corrected)}）"
+    return s
