@@ -122,6 +122,9 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
         if bar is not None:
             bar.close()
     records.sort(key=lambda r: r.index)
+    every = records
+    records = [r for r in records if r.kind == "return"]  # ledgers and plan tables take no part in the cross checks
+    priors = [r for r in priors if r.kind == "return"]
     findings += cross.duplicates(records)
     pairs = cross.match_priors(records, [*priors, *records])
     findings += cross.cross_period(rs, keys, pairs)
@@ -137,7 +140,7 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
         from .gxhook import run_gx_hook
 
         notes.append(run_gx_hook(records, keys, rs, opts.gx_dir))
-    result = _result(records, findings, opts.strict)
+    result = _result(every, findings, opts.strict)
     ids = sorted({r.id for r in rs.rules})
     units = {n: i.unit for n, i in rs.indicators.items()}
     return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes, regions)
@@ -182,7 +185,7 @@ def _result(records: list[FileRecord], findings: list[Finding], strict: bool) ->
             counts = {"error": by_file[(path, "error")], "warning": by_file[(path, "warning")], "info": by_file[(path, "info")]}
             if counts["error"] or (strict and counts["warning"]):
                 status = "failed"
-        files.append(FileResult(path, status, counts, rec.reason, rec.cover, rec.indicators))
+        files.append(FileResult(path, status, counts, rec.reason, rec.cover, rec.indicators, rec.kind, rec.ledger))
         rec.xp = None
     order = {r.path: i for i, r in enumerate(records)}
     return RunResult(files, sort_findings(findings, order))

@@ -226,6 +226,10 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
                 else:
                     wsum.write_number(r, c, v, f_pct if is_pct else f_num)
         wsum.write_string(len(rows) + 2, 0, note)
+    if any(f.kind == "ledger" for f in result.files):  # 台账完成情况: only when ledgers were reviewed
+        from ..ledger.sheet import write_completion_sheet
+
+        write_completion_sheet(wb, result.files, f_head, f_pct)
     wb.close()
     if fast:
         part = out.with_name(out.name + ".part")
