@@ -9,13 +9,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from bulk import write_returns
 
 from sasac_check.batch import BatchOptions, run_batch
-from sasac_check.batch.bulk import write_returns
+from sasac_check.check.run import check_files
 from sasac_check.cli import main
 from sasac_check.report.jsonfmt import to_data
-from sasac_check.rulefile import load_rules
-from sasac_check.runner import check_files
+from sasac_check.rules.load import load_rules
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def test_cross_period_with_prior_in_batch_matches_check_prior(tmp_path: Path) ->
 
 
 def test_peer_outlier_flagged(tmp_path: Path) -> None:
-    from sasac_check.samples import consistent_values, write_return
+    from samples import consistent_values, write_return
 
     write_returns(tmp_path, 12, faulty_every=0, bases=6)
     write_return(consistent_values(99, debt_ratio=0.97, 统一社会信用代码="91150602MA0N00000X"[:17] + "0"), tmp_path / "odd.xlsx")
@@ -148,7 +148,7 @@ def test_prefetch_never_blocks_nor_raises(tmp_path: Path) -> None:
 
     from sasac_check.batch.inputs import Task
     from sasac_check.batch.worker import close_all, prefetch
-    from sasac_check.reader import read_workbook
+    from sasac_check.read.reader import read_workbook
 
     fifo = tmp_path / "pipe.xlsx"
     os.mkfifo(fifo)  # a FIFO named like a workbook: opening it for reading would wait for a writer

@@ -10,8 +10,8 @@ from xml.etree import ElementTree as ET
 
 import openpyxl
 import pytest
+from bulk import write_returns
 
-from sasac_check.batch.bulk import write_returns
 from sasac_check.cli import main
 
 
@@ -101,7 +101,7 @@ def test_junit_one_case_per_submission_and_rule(run) -> None:
     suites = root.findall("testsuite")
     assert len(suites) == len(data["files"])
     readable = [s for s in suites if s.find("testcase").get("name") != "READ"]
-    from sasac_check.rulefile import load_rules
+    from sasac_check.rules.load import load_rules
 
     ids = {r.id for r in load_rules().rules}
     for s in readable:  # every rule of the rule set is a case of every submission (plus reader / schema findings)

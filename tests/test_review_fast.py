@@ -12,12 +12,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from bulk import write_returns
 
 from sasac_check.batch import BatchOptions, run_batch
-from sasac_check.batch.bulk import write_returns
-from sasac_check.batch.review import write_review
-from sasac_check.model import Finding
-from sasac_check.runner import FileResult, RunResult
+from sasac_check.check.run import FileResult, RunResult
+from sasac_check.model.finding import Finding
+from sasac_check.report.review import write_review
 
 UNITS = {"资产负债率": "%", "利润总额": "万元", "净利润": "万元", "营业收入利润率": "%", "全员劳动生产率": "万元/人"}
 AWKWARD = ['a & b <c> "q" \'s\'', "  leading", "trailing  ", "line1\nline2", "bell\x07ring", "_x0041_ stays literal",
@@ -78,7 +78,7 @@ def _cells(path: Path) -> dict[str, list[list[tuple]]]:
 def awkward(tmp_path_factory) -> tuple[Path, Path]:
     """(cell by cell, spliced); the spliced one has every bulk sheet rendered and compressed in a helper process,
     so its members are pieced together from separately compressed parts (the path a big batch takes)."""
-    from sasac_check.batch import review
+    from sasac_check.report import review
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(review, "PARALLEL_ROWS", 1)
@@ -144,7 +144,7 @@ def test_a_real_batch_with_region_summary_and_charts(tmp_path: Path) -> None:
 
 
 def test_big_sheets_rendered_in_a_helper_process_give_the_same_file(tmp_path: Path, monkeypatch) -> None:
-    from sasac_check.batch import review
+    from sasac_check.report import review
 
     result = _awkward_result()
     inline = write_review(tmp_path / "inline.xlsx", result, {"资产负债率": "%"})
@@ -158,7 +158,7 @@ def test_crc32_combine_is_zlibs(size: int) -> None:
     import random
     import zlib
 
-    from sasac_check.batch.fastrows import crc32_combine
+    from sasac_check.report.fastrows import crc32_combine
 
     rnd = random.Random(size)
     a, b = rnd.randbytes(rnd.randrange(0, 5000)), rnd.randbytes(size)
@@ -168,7 +168,7 @@ def test_crc32_combine_is_zlibs(size: int) -> None:
 def test_pieces_compressed_apart_make_one_valid_member(tmp_path: Path) -> None:
     import zlib
 
-    from sasac_check.batch.fastrows import _Member, _ZipOut, deflated
+    from sasac_check.report.fastrows import _Member, _ZipOut, deflated
 
     text = ["<a>" + "x" * i + "</a>" for i in range(2000)]
     member = _Member(level=1)

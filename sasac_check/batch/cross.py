@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..cover import period_year
-from ..model import Finding
-from ..numbers import format_percent
-from ..submission import Submission
-from .worker import FileRecord
+from sasac_check.batch.worker import FileRecord
+from sasac_check.model.finding import Finding
+from sasac_check.model.submission import Submission
+from sasac_check.read.cover import period_year
+from sasac_check.read.numbers import format_percent
 
 PEER_INDICATORS = ("资产负债率", "营业收入利润率", "净资产收益率", "全员劳动生产率", "研发经费投入强度", "营业现金比率",
                    "国有资本保值增值率")
@@ -86,8 +86,8 @@ def _submission(rec: FileRecord, keys: tuple[str, ...]) -> Submission:
 
 def cross_period(rs, keys: tuple[str, ...], pairs: Sequence[tuple[FileRecord, FileRecord]]) -> list[Finding]:
     """The 跨期 rules over every pair (current, prior), a chunk at a time."""
-    from ..evaluate import evaluate
-    from ..table import SubmissionTable
+    from sasac_check.check.evaluate import evaluate
+    from sasac_check.check.table import SubmissionTable
 
     rules = [r for r in rs.rules if r.needs_prior]
     out: list[Finding] = []

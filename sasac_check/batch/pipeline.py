@@ -11,12 +11,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Finding
-from ..runner import FileResult, RunResult, sort_findings
-from . import cross
-from .gcpause import paused_gc
-from .inputs import DEFAULT_MAX_MB, Task, discover
-from .worker import ChunkResult, FileRecord, Job, rules_for, warm
+from sasac_check.batch import cross
+from sasac_check.batch.gcpause import paused_gc
+from sasac_check.batch.inputs import DEFAULT_MAX_MB, Task, discover
+from sasac_check.batch.worker import ChunkResult, FileRecord, Job, rules_for, warm
+from sasac_check.check.run import FileResult, RunResult, sort_findings
+from sasac_check.model.finding import Finding
 
 # A chunk costs ≈ 6 ms beyond its returns (setting up the rules' evaluation, sending the results), ≈ 6 % of a
 # MIN_CHUNK of returns; only the last few chunks are that small, so that the workers finish within ≈ 0.05 s of
@@ -129,7 +129,7 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
     pairs = cross.match_priors(records, [*priors, *records])
     findings += cross.cross_period(rs, keys, pairs)
     findings += cross.peer_outliers(rs, records)
-    from .regions import region_findings
+    from sasac_check.batch.regions import region_findings
 
     found, regions = region_findings(rs, records, keys)
     findings += found
@@ -137,7 +137,7 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
     notes = _prior_notes(priors)
     del priors, pairs
     if opts.gx_dir:
-        from .gxhook import run_gx_hook
+        from sasac_check.batch.gxhook import run_gx_hook
 
         notes.append(run_gx_hook(records, keys, rs, opts.gx_dir))
     result = _result(every, findings, opts.strict)
@@ -151,11 +151,11 @@ def _execute(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[Chun
     if not jobs:
         return
     if opts.cluster is not None:
-        from .cluster import run_on_cluster
+        from sasac_check.batch.cluster import run_on_cluster
 
         yield from run_on_cluster(opts.cluster, jobs)
         return
-    from .pool import LocalPool
+    from sasac_check.batch.pool import LocalPool
 
     with LocalPool(workers, opts.timeout) as pool:
         yield from pool.run(jobs)

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..cover import period_year
-from ..model import Finding
-from ..rulefile import RuleSet
-from ..submission import Submission
-from .recordtable import xp_runs
-from .worker import FileRecord
+from sasac_check.batch.recordtable import xp_runs
+from sasac_check.batch.worker import FileRecord
+from sasac_check.model.finding import Finding
+from sasac_check.model.submission import Submission
+from sasac_check.read.cover import period_year
+from sasac_check.rules.load import RuleSet
 
 
 class _Sum:
@@ -48,7 +48,7 @@ class _Sum:
 
 def region_summaries(records: Sequence[FileRecord], keys: Sequence[str]) -> list:
     """One RegionSummary per 监管机构 (annual returns only), each year's 汇总 summed in 元."""
-    from ..plans.region import RegionSummary
+    from sasac_check.plans.region import RegionSummary
 
     groups: dict[str, dict[int, list[FileRecord]]] = {}
     for rec in records:
@@ -72,7 +72,7 @@ def region_summaries(records: Sequence[FileRecord], keys: Sequence[str]) -> list
 
 def region_findings(rs: RuleSet, records: Sequence[FileRecord], keys: Sequence[str]) -> tuple[list[Finding], list]:
     """The 汇总s and what their plans say of them (amount targets are judged here, never on one enterprise)."""
-    from ..plans.region import judge_summary
+    from sasac_check.plans.region import judge_summary
 
     summaries = region_summaries(records, keys)
     findings: list[Finding] = []

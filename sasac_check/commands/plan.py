@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..report import REPORTERS, emit
+from sasac_check.report import REPORTERS, emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,8 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ..plans import check_plan_table
-    from ..runner import FileResult, RunResult, sort_findings
+    from sasac_check.check.run import FileResult, RunResult, sort_findings
+    from sasac_check.plans import check_plan_table
 
     results, findings = [], []
     for f in args.files:
@@ -59,7 +59,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from ..plans import load_plans
+    from sasac_check.plans import load_plans
 
     for p in load_plans(args.plans):
         print(f"{p.id}  {p.title}  （{'、'.join(p.supervisors)}，{p.years[0]}–{p.years[1]}年，{p.file}）")
@@ -72,8 +72,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from ..plans import load_plan
-    from ..rulefile import RuleFileError
+    from sasac_check.plans import load_plan
+    from sasac_check.rules.load import RuleFileError
 
     bad = 0
     for f in args.files:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import expr
+from sasac_check.rules import expr
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from ..rulefile import load_rules
+    from sasac_check.rules.load import load_rules
 
     rs = load_rules([*args.rules, *args.files])
     seen = set()
@@ -39,7 +39,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    from ..rulefile import load_rules
+    from sasac_check.rules.load import load_rules
 
     rs = load_rules(args.rules)
     rules = [r for r in rs.rules if r.id == args.rule]

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_template(args: argparse.Namespace) -> int:
     if args.kind == "ledger":
-        from ..ledger import template_command
+        from sasac_check.ledger import template_command
 
         return template_command(args.output, args.plan)
     if args.plan:
@@ -34,9 +34,9 @@ def run_template(args: argparse.Namespace) -> int:
 
         raise UsageError("--plan 仅用于 --kind ledger（按改革方案预填台账任务）")
     if args.kind == "plan":
-        from ..plans import write_plan_template as write_template
+        from sasac_check.plans import write_plan_template as write_template
     else:
-        from ..template import write_template
+        from sasac_check.authoring.template import write_template
 
     out = write_template(args.output)
     print(f"已生成模板 {out}", file=sys.stderr)
@@ -44,8 +44,8 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_fill(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
-    from ..fill import FillError, fill
+    from sasac_check.authoring.fill import FillError, fill
+    from sasac_check.cli import UsageError
 
     try:
         fill(args.values, args.output, template=args.template)

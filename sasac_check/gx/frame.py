@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import expr
-from ..catalog import catalog
-from ..interval import Iv
-from ..rulefile import RuleSet
-from ..table import SubmissionTable
-from .translate import Derived, Translation, translate
+from sasac_check.check.interval import Iv
+from sasac_check.check.table import SubmissionTable
+from sasac_check.gx.translate import Derived, Translation, translate
+from sasac_check.model.catalog import catalog
+from sasac_check.rules import expr
+from sasac_check.rules.load import RuleSet
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import expr
-from ..catalog import catalog, key
-from ..evaluate import indicator_of
-from ..rulefile import Rule, RuleSet
+from sasac_check.check.evaluate import indicator_of
+from sasac_check.model.catalog import catalog, key
+from sasac_check.rules import expr
+from sasac_check.rules.load import Rule, RuleSet
 
 EXCESS, LO, HI, WHEN = "__excess__", "__lo__", "__hi__", "__when__"
 ROUNDING = "按填报精度的区间运算：每个数值取其末位半个单位的区间；只有区间内任何取值都不能满足时才算不通过"

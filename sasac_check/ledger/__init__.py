@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from .checks import check_ledger
-from .files import find_programme, ledger_rules, programmes
-from .model import COLUMNS, KIND, LEDGER_SHEET, STATUSES, Ledger
-from .read import NotALedger, read_ledger, read_ledger_grids
+from sasac_check.ledger.checks import check_ledger
+from sasac_check.ledger.files import find_programme, ledger_rules, programmes
+from sasac_check.ledger.model import COLUMNS, KIND, LEDGER_SHEET, STATUSES, Ledger
+from sasac_check.ledger.read import NotALedger, read_ledger, read_ledger_grids
 
 
 def template_command(output: str, programme: str | None) -> int:
     """`sasac-check template --kind ledger [--plan lishan] -o 台账.xlsx`."""
-    from .template import write_ledger_template
+    from sasac_check.ledger.template import write_ledger_template
 
     prog = find_programme(programme) if programme else None
     out = write_ledger_template(output, prog)

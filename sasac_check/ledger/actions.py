@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..actions import (
+from sasac_check.excel.actions import (
     FILLS,
     FORMULA,
     INPUT_FILL,
@@ -27,12 +27,12 @@ from ..actions import (
     results_sheet,
     summary_line,
 )
-from ..model import SEVERITY_ORDER, Finding
-from ..submission import UnreadableWorkbook
-from .checks import _count, check_ledger
-from .model import Ledger
-from .read import read_ledger_grids
-from .template import INPUT, RATE_FORMAT
+from sasac_check.ledger.checks import _count, check_ledger
+from sasac_check.ledger.model import Ledger
+from sasac_check.ledger.read import read_ledger_grids
+from sasac_check.ledger.template import INPUT, RATE_FORMAT
+from sasac_check.model.finding import SEVERITY_ORDER, Finding
+from sasac_check.model.submission import UnreadableWorkbook
 
 RATE_RULE = "LEDGER-RATE"
 
@@ -55,7 +55,7 @@ def rate_formulas(led: Ledger) -> dict[str, str]:
 
 
 def _prev(grid: Grid, cell: str):
-    from ..actions import split_cell
+    from sasac_check.excel.actions import split_cell
 
     r, c = split_cell(cell)
     v = grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else ""

@@ -9,12 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from ..interval import Iv, violated
-from ..model import Finding
-from ..numbers import NotANumber, parse_number
-from .dates import Span, parse_span, parse_years, show
-from .files import LedgerRule, Programme, ledger_rules, programme_for
-from .model import DONE, STATUSES, Ledger, LedgerRow
+from sasac_check.check.interval import Iv, violated
+from sasac_check.ledger.dates import Span, parse_span, parse_years, show
+from sasac_check.ledger.files import LedgerRule, Programme, ledger_rules, programme_for
+from sasac_check.ledger.model import DONE, STATUSES, Ledger, LedgerRow
+from sasac_check.model.finding import Finding
+from sasac_check.read.numbers import NotANumber, parse_number
 
 FAMILY = "台账"
 
@@ -199,7 +199,7 @@ def programme_period(led: Ledger, programme: Programme | None = None) -> tuple[i
 
 def plans_for_ledger(led: Ledger, plan_file: str | None = None) -> list:
     """The plans whose share_completed targets a ledger is judged on: `plan_file`, else by 监管机构 and year."""
-    from ..plans import load_plan, shipped_plans
+    from sasac_check.plans import load_plan, shipped_plans
 
     if plan_file:
         return [load_plan(plan_file)]

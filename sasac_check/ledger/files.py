@@ -10,9 +10,9 @@ from typing import Any
 
 import jsonschema
 
-from ..model import severity_of
-from ..resources import data_path
-from ..rulefile import LDict, RuleFileError, display_path, load_yaml
+from sasac_check.model.finding import severity_of
+from sasac_check.model.resources import data_path
+from sasac_check.rules.load import LDict, RuleFileError, display_path, load_yaml
 
 CHECKS_FILE = "checks.yaml"
 

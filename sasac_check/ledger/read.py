@@ -8,9 +8,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..submission import UnreadableWorkbook
-from .dates import as_of_date
-from .model import ALIASES, COLUMNS, COVER_ALIASES, COVER_FIELDS, COVER_SHEET, LEDGER_SHEET, Ledger, LedgerRow
+from sasac_check.ledger.dates import as_of_date
+from sasac_check.ledger.model import (
+    ALIASES,
+    COLUMNS,
+    COVER_ALIASES,
+    COVER_FIELDS,
+    COVER_SHEET,
+    LEDGER_SHEET,
+    Ledger,
+    LedgerRow,
+)
+from sasac_check.model.submission import UnreadableWorkbook
 
 Grid = Sequence[Sequence[Any]]
 HEADER_SCAN = 10  # rows of each sheet searched for the header

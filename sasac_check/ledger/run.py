@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ..model import Finding
-from ..submission import UnreadableWorkbook
-from .checks import check_ledger
-from .read import NotALedger, grids_of_bytes, read_ledger_grids
-from .summary import ledger_summary
+from sasac_check.ledger.checks import check_ledger
+from sasac_check.ledger.read import NotALedger, grids_of_bytes, read_ledger_grids
+from sasac_check.ledger.summary import ledger_summary
+from sasac_check.model.finding import Finding
+from sasac_check.model.submission import UnreadableWorkbook
 
 
 def other_kind(path: str | Path, not_return: UnreadableWorkbook, plan: str | Path | None = None, data: bytes | None = None,
@@ -19,7 +19,7 @@ def other_kind(path: str | Path, not_return: UnreadableWorkbook, plan: str | Pat
     A ledger (recognised by its own sheets, never by its file name), else a plan table, else the return reader's
     own reason as unreadable. Only workbooks without statement sheets come here: returns never pay for it.
     """
-    from ..runner import FileResult
+    from sasac_check.check.run import FileResult
 
     file = name or str(path)
     try:
@@ -38,11 +38,11 @@ def other_kind(path: str | Path, not_return: UnreadableWorkbook, plan: str | Pat
 
 
 def _plan_table(file: str, data: bytes | None, not_return: UnreadableWorkbook, plan: str | Path | None):
-    from ..runner import FileResult
+    from sasac_check.check.run import FileResult
 
     try:
-        from ..plans.plantable import read_plan_tables
-        from ..plans.tablecheck import check_plan_table
+        from sasac_check.plans.plantable import read_plan_tables
+        from sasac_check.plans.tablecheck import check_plan_table
 
         if data is None or not read_plan_tables(io.BytesIO(data)):
             raise LookupError

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .summary import aggregate
+from sasac_check.ledger.summary import aggregate
 
 SHEET = "台账完成情况"
 OVERDUE_HEAD = ("文件", "序号", "任务名称", "牵头单位", "任务类别", "时间节点", "完成状态", "位置")

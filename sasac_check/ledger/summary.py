@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .checks import _count, _span
-from .dates import show
-from .model import DONE, Ledger
+from sasac_check.ledger.checks import _count, _span
+from sasac_check.ledger.dates import show
+from sasac_check.ledger.model import DONE, Ledger
 
 SPLIT = re.compile(r"[、，,;；/]+")
 

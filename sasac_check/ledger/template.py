@@ -9,8 +9,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .files import Programme
-from .model import COLUMNS, COVER_SHEET, LEDGER_SHEET, SOURCES_SHEET, STATUSES
+from sasac_check.ledger.files import Programme
+from sasac_check.ledger.model import COLUMNS, COVER_SHEET, LEDGER_SHEET, SOURCES_SHEET, STATUSES
 
 HEADER_ROW = 3  # 1-based: title, note, header
 FIRST_ROW = HEADER_ROW + 1

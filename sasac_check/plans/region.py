@@ -6,16 +6,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..catalog import catalog
-from ..cover import period_year
-from ..model import Finding
-from ..rulefile import RuleSet, shipped_rules
-from ..runner import compute_indicators
-from ..submission import Submission
-from ..table import SubmissionTable
-from .choose import plans_for
-from .judge import finding, judge_return, judge_series
-from .model import Plan
+from sasac_check.check.run import compute_indicators
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.catalog import catalog
+from sasac_check.model.finding import Finding
+from sasac_check.model.submission import Submission
+from sasac_check.plans.choose import plans_for
+from sasac_check.plans.judge import finding, judge_return, judge_series
+from sasac_check.plans.model import Plan
+from sasac_check.read.cover import period_year
+from sasac_check.rules.load import RuleSet, shipped_rules
 
 
 @dataclass

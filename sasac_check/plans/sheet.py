@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .region import RegionSummary
+from sasac_check.plans.region import RegionSummary
 
 # (row label, unit, statement key or indicator name) — the rows of the seeds' 东胜 表1, plus 利润总额 and 净利润.
 SUMMARY_ROWS: tuple[tuple[str, str, str], ...] = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..runner import RunResult
+from sasac_check.check.run import RunResult
 
 _CMD = {"error": "error", "warning": "warning", "info": "notice"}
 

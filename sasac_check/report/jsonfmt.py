@@ -6,8 +6,8 @@ from typing import Any
 
 import orjson
 
-from .. import __version__
-from ..runner import RunResult
+from sasac_check import __version__
+from sasac_check.check.run import RunResult
 
 SCHEMA_VERSION = "1.0"
 
@@ -30,7 +30,7 @@ def to_data(result: RunResult) -> dict:
         "findings": [f.to_dict() for f in result.findings],
     }
     if any(r.kind == "ledger" for r in result.files):
-        from ..ledger.summary import aggregate
+        from sasac_check.ledger.summary import aggregate
 
         data["ledger_summary"] = aggregate(result.files)
     return data

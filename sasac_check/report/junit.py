@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
-from ..runner import RunResult
+from sasac_check.check.run import RunResult
 
 
 def kind_rule_ids(kind: str) -> list[str]:
     """The rules that run on a workbook of this kind other than a return (a ledger's checks; a plan table's as found)."""
     if kind == "ledger":
-        from ..ledger.files import ledger_rules
+        from sasac_check.ledger.files import ledger_rules
 
         return [r.id for r in ledger_rules()]
     return []

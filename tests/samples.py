@@ -10,8 +10,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .catalog import catalog, key
-from .numbers import format_amount
+from sasac_check.model.catalog import catalog, key
+from sasac_check.read.numbers import format_amount
 
 Row = tuple[str, str, str, Any]  # (sheet, item, column, value)
 
@@ -233,7 +233,7 @@ class _PointTable:
         self.values = values
 
     def interval(self, k: str, prior: bool = False):
-        from .interval import Iv
+        from sasac_check.check.interval import Iv
 
         return Iv.point(np.array([self.values.get(k, math.nan)]))
 
@@ -256,8 +256,8 @@ def amounts_in_yuan(rows: list[Row]) -> dict[str, float]:
 
 def indicator_values(rows: list[Row]) -> dict[str, float]:
     """Each shipped indicator computed from the rows' amounts, rounded to its stated precision (NaN skipped)."""
-    from .expr import Evaluator
-    from .reader import _indicators
+    from sasac_check.read.reader import _indicators
+    from sasac_check.rules.expr import Evaluator
 
     table = _PointTable(amounts_in_yuan(rows))
     ev = Evaluator(table, catalog())
@@ -351,7 +351,7 @@ def write_values_csv(rows: list[Row], path: str | Path) -> Path:
 
 def write_return(rows: list[Row], path: str | Path) -> Path:
     """The rows filled into a fresh template, saved as `path` (values only: every cell has its value)."""
-    from .fill import fill_rows
+    from sasac_check.authoring.fill import fill_rows
 
     fill_rows(rows, path, source="<samples>")
     return Path(path)
@@ -359,8 +359,8 @@ def write_return(rows: list[Row], path: str | Path) -> Path:
 
 def regenerate(folder: str | Path | None = None) -> list[Path]:
     """Write the shipped artefacts of workbooks/."""
-    from .resources import data_path
-    from .template import write_template
+    from sasac_check.authoring.template import write_template
+    from sasac_check.model.resources import data_path
 
     d = Path(folder) if folder else data_path("workbooks")
     clean = consistent_values(0)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import expr
-from .catalog import catalog
-from .evaluate import evaluate
-from .interval import Iv
-from .model import SEVERITY_ORDER, Finding
-from .rulefile import RuleSet
-from .submission import NotAReturn, Submission, UnreadableWorkbook
-from .table import SubmissionTable
+from sasac_check.check.evaluate import evaluate
+from sasac_check.check.interval import Iv
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.catalog import catalog
+from sasac_check.model.finding import SEVERITY_ORDER, Finding
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
+from sasac_check.rules import expr
+from sasac_check.rules.load import RuleSet
 
 
 @dataclass
@@ -44,7 +44,7 @@ class FileResult:
         if self.indicators:
             d["indicators"] = self.indicators
         if self.ledger is not None:
-            from .ledger.summary import public
+            from sasac_check.ledger.summary import public
 
             d["ledger"] = public(self.ledger)
         return d
@@ -86,7 +86,7 @@ def check_submissions(
     table = SubmissionTable.from_submissions(subs, priors)
     findings = [p for s in subs for p in s.problems]
     if schemas:
-        from .schemas import validate  # pandas and pandera: imported only where validation runs
+        from sasac_check.check.schemas import validate
 
         findings += validate(table)
     findings += evaluate(rs, table)
@@ -125,7 +125,7 @@ def check_files(
     Each return is also judged (提示性) on the plan targets that bind one enterprise: the plan chosen by
     the cover's 监管机构 and 报告期, or `plan`. Region-wide amount targets are judged only in a batch.
     """
-    from .reader import read_workbook
+    from sasac_check.read.reader import read_workbook
 
     results: list[FileResult] = []
     subs: list[Submission] = []
@@ -135,7 +135,7 @@ def check_files(
             subs.append(read_workbook(p))
             results.append(FileResult(str(p), "ok"))
         except NotAReturn as e:  # no statement sheets: a ledger or a plan table, else unreadable
-            from .ledger.run import other_kind
+            from sasac_check.ledger.run import other_kind
 
             res, found = other_kind(p, e, plan, use_plans=use_plans)
             results.append(res)
@@ -170,7 +170,7 @@ def check_files(
 
 def plan_findings(rs: RuleSet, subs: Sequence[Submission], plan: str | Path | None = None) -> list[Finding]:
     """The targets of each return's plan that bind one enterprise and are missed (提示性)."""
-    from .plans import judge_return, load_plan, plans_for
+    from sasac_check.plans import judge_return, load_plan, plans_for
 
     forced = [load_plan(plan)] if plan else None  # loaded once, not once per return
     out: list[Finding] = []
@@ -193,8 +193,8 @@ def _match_priors(subs: list[Submission], prior: Sequence[str | Path], notes: li
     """
     if not prior:
         return None
-    from .cover import period_year
-    from .reader import read_workbook
+    from sasac_check.read.cover import period_year
+    from sasac_check.read.reader import read_workbook
 
     by_code: dict[str, list[Submission]] = {}
     for p in prior:

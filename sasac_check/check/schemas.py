@@ -11,11 +11,11 @@ from functools import lru_cache
 import pandas as pd
 import pandera.pandas as pa
 
-from .catalog import Catalog, catalog, key
-from .cover import uscc_problem
-from .model import Finding
-from .schemarules import CHECK_RULE, finding
-from .table import SubmissionTable
+from sasac_check.check.schemarules import CHECK_RULE, finding
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.catalog import Catalog, catalog, key
+from sasac_check.model.finding import Finding
+from sasac_check.read.cover import uscc_problem
 
 
 @lru_cache(maxsize=1)

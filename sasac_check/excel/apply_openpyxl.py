@@ -8,7 +8,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.workbook import Workbook
 
-from .actions import (
+from sasac_check.excel.actions import (
     Action,
     Activate,
     AddSheet,

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..reader import read_workbook, sheet_parts
-from ..samples import USCC_CHARS, consistent_values, make_uscc, plant_mistakes, write_return
+from samples import USCC_CHARS, consistent_values, make_uscc, plant_mistakes, write_return
+
+from sasac_check.read.reader import read_workbook, sheet_parts
 
 
 @dataclass

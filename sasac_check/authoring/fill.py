@@ -11,9 +11,9 @@ from typing import Any
 
 import openpyxl
 
-from .catalog import catalog, key
-from .numbers import NotANumber, parse_number
-from .reader import WorkbookLayout, _indicators, _squeeze, indicator_lookup, locate_sheet
+from sasac_check.model.catalog import catalog, key
+from sasac_check.read.numbers import NotANumber, parse_number
+from sasac_check.read.reader import WorkbookLayout, _indicators, _squeeze, indicator_lookup, locate_sheet
 
 HEADER = ("sheet", "item", "column", "value")
 TEXT_MARK = "'"  # a value starting with ' is written as text, verbatim (Excel's own convention)
@@ -155,7 +155,7 @@ def _text(v: Any) -> str:
 def fill_rows(rows: Iterable[Row | tuple[int, Row]], out: str | Path, template: str | Path | None = None,
               source: str = "<values>") -> FillReport:
     """Fill (sheet, item, column, value) rows into a copy of `template` (default: a fresh one) saved as `out`."""
-    from .template import build_template
+    from sasac_check.authoring.template import build_template
 
     wb = openpyxl.load_workbook(template) if template is not None else build_template()
     filler = _Filler(wb, source)

@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from . import expr
-from .catalog import Catalog, catalog
-from .model import LEVELS, severity_of
-from .resources import data_path
+from sasac_check.model.catalog import Catalog, catalog
+from sasac_check.model.finding import LEVELS, severity_of
+from sasac_check.model.resources import data_path
+from sasac_check.rules import expr
 
 FAMILIES = ("表内", "表间", "跨期", "指标", "阈值", "计划")
 UNIT_SCALE = {"%": 1.0, "元": 1.0, "万元": 1e4, "亿元": 1e8, "万元/人": 1e4, "元/人": 1.0, "人": 1.0, "个": 1.0, "倍": 1.0}

@@ -8,7 +8,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as _esc
 from xml.sax.saxutils import quoteattr
 
-from ..runner import RunResult
+from sasac_check.check.run import RunResult
 
 
 def write_junit(path: str | Path, result: RunResult, rule_ids: list[str], strict: bool = False) -> Path:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 import xlwings as xw
 
-from .actions import (
+from sasac_check.excel.actions import (
     Action,
     Activate,
     AddSheet,
@@ -98,7 +98,7 @@ def apply(book: xw.Book, actions: Iterable[Action]) -> None:
 
 
 def _rules():
-    from .rulefile import load_rules
+    from sasac_check.rules.load import load_rules
 
     return load_rules([])
 

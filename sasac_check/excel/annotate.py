@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .actions import plan_check
-from .rulefile import RuleSet
+from sasac_check.excel.actions import plan_check
+from sasac_check.rules.load import RuleSet
 
 
 def grids_of_file(path: str | Path) -> dict[str, list]:
@@ -21,7 +21,7 @@ def annotate_copy(src: str | Path, out: str | Path, rs: RuleSet, result=None) ->
     """Write `out`: `src` with indicator formulas, marks, notes and 审核结果; `src` itself is never written."""
     import openpyxl
 
-    from .apply_openpyxl import apply_openpyxl
+    from sasac_check.excel.apply_openpyxl import apply_openpyxl
 
     src_p, out_p = Path(src), Path(out)
     if out_p.exists() and src_p.exists() and out_p.resolve() == src_p.resolve():

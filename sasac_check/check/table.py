@@ -8,9 +8,9 @@ from itertools import chain
 
 import numpy as np
 
-from .catalog import catalog, key
-from .interval import Iv
-from .submission import Submission
+from sasac_check.check.interval import Iv
+from sasac_check.model.catalog import catalog, key
+from sasac_check.model.submission import Submission
 
 
 @lru_cache(maxsize=1)

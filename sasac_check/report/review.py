@@ -8,10 +8,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..model import SEVERITY_LABEL
-from ..runner import FileResult, RunResult
-from .background import Background
-from .fastrows import Bulk, register, rendered, splice, write_cells
+from sasac_check.batch.background import Background
+from sasac_check.check.run import FileResult, RunResult
+from sasac_check.model.finding import SEVERITY_LABEL
+from sasac_check.report.fastrows import Bulk, register, rendered, splice, write_cells
 
 STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
 STATUS_RANK = {"unreadable": 0, "failed": 1, "ok": 2}
@@ -210,7 +210,7 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
         wc.insert_chart(24, 0, bar)
     # 汇总: each 监管机构 with a plan, in the plan-table layout (指标 | 单位 | <year> … | 年均增速) -----------
     for rsum in regions or []:
-        from ..plans.sheet import summary_rows
+        from sasac_check.plans.sheet import summary_rows
 
         header, rows, note = summary_rows(rsum)
         wsum = wb.add_worksheet(f"汇总-{rsum.supervisor}"[:31])
@@ -227,7 +227,7 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
                     wsum.write_number(r, c, v, f_pct if is_pct else f_num)
         wsum.write_string(len(rows) + 2, 0, note)
     if any(f.kind == "ledger" for f in result.files):  # 台账完成情况: only when ledgers were reviewed
-        from ..ledger.sheet import write_completion_sheet
+        from sasac_check.ledger.sheet import write_completion_sheet
 
         write_completion_sheet(wb, result.files, f_head, f_pct)
     wb.close()

@@ -17,10 +17,10 @@ from itertools import compress
 from pathlib import Path
 from typing import Any
 
-from .catalog import Catalog, SheetDef, catalog, key, normalize_label
-from .model import Finding
-from .numbers import NotANumber, parse_number
-from .submission import NotAReturn, Submission, UnreadableWorkbook
+from sasac_check.model.catalog import Catalog, SheetDef, catalog, key, normalize_label
+from sasac_check.model.finding import Finding
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
+from sasac_check.read.numbers import NotANumber, parse_number
 
 Grid = Sequence[Sequence[Any]]
 
@@ -404,8 +404,8 @@ class WorkbookLayout:
 @lru_cache(maxsize=1)
 def _indicators() -> dict:
     """The shipped indicators (rules/indicators.yaml and any other shipped rule file)."""
-    from .resources import data_path
-    from .rulefile import RuleFileError, load_rules, shipped_rules
+    from sasac_check.model.resources import data_path
+    from sasac_check.rules.load import RuleFileError, load_rules, shipped_rules
 
     try:
         return shipped_rules().indicators

@@ -20,8 +20,8 @@ from typing import Protocol
 
 import numpy as np
 
-from .catalog import Catalog
-from .interval import Iv, certainly, violated
+from sasac_check.check.interval import Iv, certainly, violated
+from sasac_check.model.catalog import Catalog
 
 FUNCTIONS = {"sum", "abs", "min", "max", "avg", "growth", "cagr"}
 PRIOR = "上期"

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import expr
-from .catalog import catalog, key
-from .model import Finding
-from .numbers import format_amount, format_percent
-from .rulefile import Indicator, Rule, RuleSet
-from .table import SubmissionTable
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.catalog import catalog, key
+from sasac_check.model.finding import Finding
+from sasac_check.read.numbers import format_amount, format_percent
+from sasac_check.rules import expr
+from sasac_check.rules.load import Indicator, Rule, RuleSet
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,14 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
-SOURCES = Path(__file__).resolve().parent.parent / "addin"
+from sasac_check.model.resources import data_path
+
+
+def sources() -> Path:
+    """The add-in's text sources (addin/): shipped in the wheel, or at the root of a source checkout."""
+    return data_path("addin")
+
+
 RIBBON_PART, SHEET_PART, VBA_PART = "customUI/customUI.xml", "xl/worksheets/sheet1.xml", "xl/vbaProject.bin"
 
 
@@ -44,7 +51,7 @@ def template_xlam() -> Path:
 
 def ribbon_xml(e: Entry) -> bytes:
     """The entry's customUI.xml from addin/customUI.xml, parsed before it is packed (Excel drops an invalid one)."""
-    text = (SOURCES / "customUI.xml").read_text(encoding="utf-8")
+    text = (sources() / "customUI.xml").read_text(encoding="utf-8")
     for k, v in {"group": f"{e.module}Group", "button": f"{e.module}Button", "label": e.label, "image": e.image,
                  "tip": e.tip}.items():
         text = text.replace("{" + k + "}", escape(v, {'"': "&quot;"}))
@@ -62,7 +69,7 @@ def ribbon_xml(e: Entry) -> bytes:
 def settings(interpreter_win: str = "", interpreter_mac: str = "", pythonpath: str = "") -> list[tuple[str, str]]:
     """(key, value) rows of addin/myaddin.conf with the placeholders filled."""
     rows = []
-    for line in (SOURCES / "myaddin.conf").read_text(encoding="utf-8").splitlines():
+    for line in (sources() / "myaddin.conf").read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         k, _, v = line.partition(",")
@@ -138,7 +145,7 @@ def install(dest: Path | None = None) -> list[Path]:
         start, shims, conf_dir = dest / "XLSTART", dest / ".sasac_check" / "python", dest / ".myaddin"
     made = build(start)
     shims.mkdir(parents=True, exist_ok=True)
-    for f in (SOURCES / "python").glob("*.py"):
+    for f in (sources() / "python").glob("*.py"):
         shutil.copyfile(f, shims / f.name)
         made.append(shims / f.name)
     conf_dir.mkdir(parents=True, exist_ok=True)

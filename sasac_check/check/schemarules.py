@@ -14,10 +14,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from .catalog import catalog, key
-from .cover import uscc_problem
-from .model import Finding
-from .table import SubmissionTable
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.catalog import catalog, key
+from sasac_check.model.finding import Finding
+from sasac_check.read.cover import uscc_problem
 
 CHECK_RULE = {  # pandera's check name → our rule
     "not_nullable": "SCH-REQUIRED",

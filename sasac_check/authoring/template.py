@@ -11,7 +11,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .catalog import Catalog, SheetDef, catalog
+from sasac_check.model.catalog import Catalog, SheetDef, catalog
 
 VERSION_NAME = "SASAC_TEMPLATE_VERSION"  # workbook defined name and custom document property
 AMOUNT_FORMAT = "#,##0.00"
@@ -141,7 +141,7 @@ def _indicators(ws: Worksheet, cat: Catalog, indicators: dict) -> None:
 
 def build_template(indicators: dict | None = None) -> Workbook:
     """The template as an openpyxl Workbook (not saved)."""
-    from .reader import _indicators as shipped
+    from sasac_check.read.reader import _indicators as shipped
 
     cat = catalog()
     indicators = shipped() if indicators is None else indicators

@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from . import expr
-from .catalog import catalog, key
-from .model import SEVERITY_LABEL, SEVERITY_ORDER, Finding
-from .rulefile import RuleSet
-from .submission import NotAReturn, Submission, UnreadableWorkbook
+from sasac_check.model.catalog import catalog, key
+from sasac_check.model.finding import SEVERITY_LABEL, SEVERITY_ORDER, Finding
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
+from sasac_check.rules import expr
+from sasac_check.rules.load import RuleSet
 
 RESULTS_SHEET = "审核结果"
 MARKS_SHEET = "_sasac_marks"
@@ -219,8 +219,8 @@ class Checked:
 
 def check_grids(grids: dict[str, Grid], rs: RuleSet, file: str = "") -> Checked:
     """Read and check a workbook's values (the add-in's own sheets left out)."""
-    from .reader import read_grids
-    from .runner import check_submissions, compute_indicators, plan_findings, sort_findings
+    from sasac_check.check.run import check_submissions, compute_indicators, plan_findings, sort_findings
+    from sasac_check.read.reader import read_grids
 
     data = {n: g for n, g in grids.items() if n not in (RESULTS_SHEET, MARKS_SHEET)}
     sub = read_grids(data, file, indicators=rs.indicators)
@@ -270,8 +270,8 @@ def target_cells(grid: Grid, value_cell: str) -> tuple[str, str] | None:
 def plan_targets(c: Checked, rs: RuleSet) -> dict[str, tuple[str, str]]:
     """Indicator → (目标值 text, 完成情况) from the plan that binds this return (None when no plan applies)."""
     try:
-        from .plans import attainment
-        from .plans.names import indicator_name
+        from sasac_check.plans import attainment
+        from sasac_check.plans.names import indicator_name
     except ImportError:  # pragma: no cover - plans ship with the package
         return {}
     out: dict[str, list[tuple[str, str]]] = {}
@@ -292,7 +292,7 @@ def plan_check(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks: bo
     try:
         c = check_grids(grids, rs, file)
     except NotAReturn:  # no statements: a reform-task ledger gets its own actions
-        from .ledger.actions import plan_ledger
+        from sasac_check.ledger.actions import plan_ledger
 
         return plan_ledger(grids, file, marks=marks, formulas=formulas, findings=findings)
     except UnreadableWorkbook as e:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .resources import data_path
+from sasac_check.model.resources import data_path
 
 _PREFIX = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
