@@ -6,10 +6,12 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 _CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _YEAR = r"((?:19|20)\d\d)"
+EXCEL_EPOCH = date(1899, 12, 30)
+SERIALS = (25_000, 80_000)  # Excel serials of 1968–2119: never a year, never a count of days a ledger states
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ def parse_span(v: object) -> Span | None:
     if isinstance(v, date):
         return Span(v, v)
     if isinstance(v, int | float) and not isinstance(v, bool):
+        if SERIALS[0] <= v <= SERIALS[1]:  # an Excel date serial (what an Office.js client sends for a date cell)
+            d = EXCEL_EPOCH + timedelta(days=int(v))
+            return Span(d, d)
         return Span(date(int(v), 1, 1), date(int(v), 12, 31)) if 1990 <= v <= 2100 and float(v).is_integer() else None
     s = _norm(str(v or "")).removeprefix("于").removesuffix("前").removesuffix("以前")
     if not s:

@@ -44,13 +44,24 @@ def _plan_table(file: str, data: bytes | None, not_return: UnreadableWorkbook, p
         from sasac_check.plans.plantable import read_plan_tables
         from sasac_check.plans.tablecheck import check_plan_table
 
-        if data is None or not read_plan_tables(io.BytesIO(data)):
+        if data is None or not read_plan_tables(_Named(data, file)):
             raise LookupError
-        findings: list[Finding] = check_plan_table(io.BytesIO(data), plan)
+        findings: list[Finding] = check_plan_table(_Named(data, file), plan)
     except Exception:  # no plan table either: the return reader's reason stands
         return FileResult(file, "unreadable", reason=not_return.reason), []
     findings = [_renamed(f, file) for f in findings]
     return FileResult(file, "ok", kind="plan"), findings
+
+
+class _Named(io.BytesIO):
+    """A workbook's bytes that read back as its report name (plan-table messages quote str(path))."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        super().__init__(data)
+        self.name = name
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def _renamed(f: Finding, file: str) -> Finding:
