@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
@@ -137,14 +138,25 @@ class SubmissionTable:
             fields.update(s.cover)
         texts = {f: np.array([s.cover.get(f, "") for s in subs], dtype=object) for f in fields}
         scale = np.fromiter((s.scale for s in subs), float, n)
-        prior = None
-        if priors is not None and any(p is not None for p in priors):
-            filler = Submission(file="")
-            prior = cls.from_submissions([p or filler for p in priors])
-            prior.present = np.array([p is not None for p in priors], dtype=bool)
+        prior = cls._prior_table(priors)
         table = cls(n, values, widths, unknown, texts, scale, [s.file for s in subs], [s.cells for s in subs], prior)
         table.matrix = (keys, vmat, wmat)
         return table
+
+    @classmethod
+    def _prior_table(cls, priors: Sequence[Submission | None] | None) -> SubmissionTable | None:
+        if priors is None or all(p is None for p in priors):
+            return None
+        filler = Submission(file="")
+        prior = cls.from_submissions([p or filler for p in priors])
+        prior.present = np.array([p is not None for p in priors], dtype=bool)
+        return prior
+
+    def with_prior(self, priors: Sequence[Submission | None] | None) -> SubmissionTable:
+        """The same rows compared with other prior-period returns (the 上年末 ones where they differ from 上年同期)."""
+        other = copy.copy(self)
+        other.prior = self._prior_table(priors)
+        return other
 
     def interval(self, key: str, prior: bool = False) -> Iv:
         """The interval of one value per row; see the class docstring for blanks and unknowns."""

@@ -70,9 +70,9 @@ def _run(args: argparse.Namespace) -> int:
         Path(args.json).write_bytes(render_bytes(result))
         written.append(Path(args.json))
     if args.junit:
-        from sasac_check.report.batchjunit import write_junit
+        from sasac_check.report.junit import write_junit
 
-        written.append(write_junit(args.junit, result, br.rule_ids, args.strict))
+        written.append(write_junit(args.junit, result, br.rule_kinds, args.strict))
     if args.html:
         from sasac_check.report.html import write_html
 
@@ -133,15 +133,9 @@ class _ReviewWriter:
 
 def _print(fmt: str, result, br, strict: bool) -> None:
     if fmt == "junit":
-        import tempfile
+        from sasac_check.report import junit
 
-        from sasac_check.report.batchjunit import write_junit
-
-        with tempfile.TemporaryDirectory() as d:
-            p = write_junit(Path(d) / "junit.xml", result, br.rule_ids, strict)
-            with p.open(encoding="utf-8") as fh:
-                for line in fh:
-                    sys.stdout.write(line)
+        junit.write(sys.stdout, result, br.rule_kinds, strict)
         return
     from sasac_check.report import REPORTERS
 

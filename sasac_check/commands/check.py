@@ -37,9 +37,9 @@ def run(args: argparse.Namespace) -> int:
         load_plan(args.plan)  # a broken plan file exits 2 before any workbook is read
     result = check_files(args.files, rs, strict=args.strict, prior=args.prior, plan=args.plan, use_plans=not args.no_plan)
     if args.format == "junit":
-        from sasac_check.report.junit import render as junit
+        from sasac_check.report import junit
 
-        text = junit(result, rule_ids=sorted({r.id for r in rs.rules if not r.needs_prior or args.prior}), strict=args.strict)
+        text = junit.render(result, junit.rule_kinds(rs), strict=args.strict)
     else:
         text = REPORTERS[args.format](result)
     emit(text, args.output)

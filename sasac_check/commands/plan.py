@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from sasac_check.check.run import FileResult, RunResult, sort_findings
+    from sasac_check.model.result import FileResult, tally
     from sasac_check.plans import check_plan_table
 
     results, findings = [], []
@@ -38,21 +38,12 @@ def run_check(args: argparse.Namespace) -> int:
             results.append(FileResult(f, "unreadable", reason="找不到文件"))
             continue
         try:
-            fs = check_plan_table(f, args.plan)
+            findings += check_plan_table(f, args.plan)
         except (OSError, ValueError, KeyError) as e:
-            results.append(FileResult(f, "unreadable", reason=f"无法读取：{e}"))
+            results.append(FileResult(f, "unreadable", reason=str(e)))
             continue
-        res = FileResult(f, "ok")
-        for x in fs:
-            res.counts[x.severity] += 1
-        if res.counts["error"] or (args.strict and res.counts["warning"]):
-            res.status = "failed"
-        results.append(res)
-        findings += fs
-    for r in results:
-        if r.status == "unreadable":
-            r.counts["error"] = 1
-    result = RunResult(results, sort_findings(findings))
+        results.append(FileResult(f, "ok", kind="plan"))
+    result = tally(results, findings, args.strict, order={})
     text = REPORTERS[args.format](result)
     emit(text, args.output)
     return result.exit_code(args.strict)

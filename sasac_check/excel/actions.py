@@ -219,7 +219,8 @@ class Checked:
 
 def check_grids(grids: dict[str, Grid], rs: RuleSet, file: str = "") -> Checked:
     """Read and check a workbook's values (the add-in's own sheets left out)."""
-    from sasac_check.check.run import check_submissions, compute_indicators, plan_findings, sort_findings
+    from sasac_check.check.run import check_submissions, compute_indicators, plan_findings
+    from sasac_check.model.result import sort_findings
     from sasac_check.read.reader import read_grids
 
     data = {n: g for n, g in grids.items() if n not in (RESULTS_SHEET, MARKS_SHEET)}

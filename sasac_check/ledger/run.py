@@ -19,7 +19,7 @@ def other_kind(path: str | Path, not_return: UnreadableWorkbook, plan: str | Pat
     A ledger (recognised by its own sheets, never by its file name), else a plan table, else the return reader's
     own reason as unreadable. Only workbooks without statement sheets come here: returns never pay for it.
     """
-    from sasac_check.check.run import FileResult
+    from sasac_check.model.result import FileResult
 
     file = name or str(path)
     try:
@@ -38,7 +38,7 @@ def other_kind(path: str | Path, not_return: UnreadableWorkbook, plan: str | Pat
 
 
 def _plan_table(file: str, data: bytes | None, not_return: UnreadableWorkbook, plan: str | Path | None):
-    from sasac_check.check.run import FileResult
+    from sasac_check.model.result import FileResult
 
     try:
         from sasac_check.plans.plantable import read_plan_tables

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sasac_check.check.run import RunResult
+from sasac_check.model.result import RunResult
 from sasac_check.report import jsonfmt, junit, text
 
 Renderer = Callable[[RunResult], str]

@@ -7,8 +7,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from sasac_check.check.run import RunResult
 from sasac_check.model.finding import SEVERITY_LABEL
+from sasac_check.model.result import RunResult
 from sasac_check.report.review import DEBT_WARNING, KEY_INDICATORS, STATUS, worst_first
 
 MAX_FINDINGS = 20_000

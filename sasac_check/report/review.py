@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sasac_check.batch.background import Background
-from sasac_check.check.run import FileResult, RunResult
 from sasac_check.model.finding import SEVERITY_LABEL
+from sasac_check.model.result import FileResult, RunResult
 from sasac_check.report.fastrows import Bulk, register, rendered, splice, write_cells
 
 STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
@@ -32,11 +32,9 @@ def family_of(rule: str, extra: dict) -> str:
     fam = extra.get("family") if extra else None
     if fam:
         return str(fam)
-    if rule.startswith("READ-"):
-        return "读取"
-    if rule.startswith("SCH-"):
-        return "结构"
-    return "其他"
+    from sasac_check.model.codes import family_of as builtin_family
+
+    return builtin_family(rule) or "其他"
 
 
 # Rows of the bulk sheets, as fastrows cells: None writes no cell, (value, format) a formatted one. 问题清单's
@@ -58,9 +56,6 @@ def _value(v):
 
 
 def _finding_rows(files: list[FileResult], findings: list, families: list[str], names: dict, sev_fmt: dict) -> Iterator[list]:
-    for f in files:
-        if f.status == "unreadable":
-            yield [f.path, None, None, None, ("强制性", sev_fmt["error"]), "READ-UNREADABLE", "读取", f"无法读取：{f.reason}"]
     for x, fam in zip(findings, families, strict=True):
         yield [x.file, names.get(x.file, ""), x.sheet, x.cell, (SEVERITY_LABEL[x.severity], sev_fmt[x.severity]), x.rule,
                fam, x.message, _value(x.actual), _value(x.expected), x.source or ""]
@@ -138,8 +133,7 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     wf.set_column(0, 0, 36)
     wf.set_column(1, 1, 28)
     wf.set_column(7, 7, 90)
-    unread = sum(1 for f in result.files if f.status == "unreadable")
-    n_found = unread + len(result.findings)
+    n_found = len(result.findings)  # an unreadable file is a READ-UNREADABLE finding (model/result.py)
     families = [family_of(x.rule, x.extra) for x in result.findings]
     add_rows(wf, n_found, _finding_rows(files, result.findings, families, names,
                                         {"error": f_bad, "warning": f_warn, "info": None}))
@@ -154,10 +148,6 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
         by_rule[x.rule] += 1
         ents[x.rule].add(x.file)
         meta.setdefault(x.rule, (x.title, x.severity))
-    if unread:
-        by_rule["READ-UNREADABLE"] = unread
-        meta["READ-UNREADABLE"] = ("文件无法读取", "error")
-        ents["READ-UNREADABLE"] = {f.path for f in result.files if f.status == "unreadable"}
     wr = wb.add_worksheet("按规则统计")
     wr.write_row(0, 0, ["规则", "标题", "级别", "问题数", "涉及文件数"], f_head)
     wr.set_column(0, 0, 18)
@@ -210,7 +200,7 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
         wc.insert_chart(24, 0, bar)
     # 汇总: each 监管机构 with a plan, in the plan-table layout (指标 | 单位 | <year> … | 年均增速) -----------
     for rsum in regions or []:
-        from sasac_check.plans.sheet import summary_rows
+        from sasac_check.plans.sheet import membership_rows, summary_rows
 
         header, rows, note = summary_rows(rsum)
         wsum = wb.add_worksheet(f"汇总-{rsum.supervisor}"[:31])
@@ -226,6 +216,9 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
                 else:
                     wsum.write_number(r, c, v, f_pct if is_pct else f_num)
         wsum.write_string(len(rows) + 2, 0, note)
+        for r, row in enumerate(membership_rows(rsum), len(rows) + 4):
+            for c, v in enumerate(row):
+                wsum.write_string(r, c, v, f_head if r == len(rows) + 4 else None)
     if any(f.kind == "ledger" for f in result.files):  # 台账完成情况: only when ledgers were reviewed
         from sasac_check.ledger.sheet import write_completion_sheet
 

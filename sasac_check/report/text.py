@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from sasac_check.check.run import RunResult
 from sasac_check.model.finding import SEVERITY_LABEL
+from sasac_check.model.result import RunResult
 
 _STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
 KIND_LABEL = {"ledger": "改革任务台账", "plan": "计划表"}

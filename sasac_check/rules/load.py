@@ -128,6 +128,7 @@ class Rule:
     sheet: str | None = None
     source: str = ""
     needs_prior: bool = False
+    compare_with: str = "上年同期"  # 跨期 rules: 上年末 (the year-end return of Y−1) or 上年同期 (same period of Y−1)
     indicator: str | None = None  # set for the generated 主要指标 checks
 
     @property
@@ -345,7 +346,9 @@ def _indicator_rule(ind: Indicator) -> Rule:
 
 _RULE_KEYS = {
     "id", "title", "level", "check", "when", "columns", "tolerance", "message", "at", "sheet", "description", "for_each",
+    "compare_with",
 }
+COMPARE_WITH = ("上年末", "上年同期")  # which prior return a 跨期 rule compares with (check/priors.py)
 EACH = "本项"  # placeholder for the item in a `for_each: <sheet>` rule
 
 
@@ -397,6 +400,9 @@ def _rule(f: Path, raw: Any, family: str, sheet: Any, ns: expr.Namespace, proble
     if at is not None and ns.catalog.resolve(str(at)) is None:
         problems.append(f"{_where(f, raw, 'at')}: 未知项目“{at}”{ns.suggest(str(at))}")
     msg = str(raw.get("message", ""))
+    compare_with = str(raw.get("compare_with", COMPARE_WITH[1]))
+    if compare_with not in COMPARE_WITH:
+        problems.append(f"{_where(f, raw, 'compare_with')}: compare_with 应为 上年末 或 上年同期（得到“{compare_with}”）")
     if len(problems) > before or check is None:
         return None
     assert isinstance(check, expr.Cmp)
@@ -418,4 +424,5 @@ def _rule(f: Path, raw: Any, family: str, sheet: Any, ns: expr.Namespace, proble
         sheet=str(raw.get("sheet", sheet)) if raw.get("sheet", sheet) else None,
         source=_where(f, raw),
         needs_prior=prior,
+        compare_with=compare_with,
     )
