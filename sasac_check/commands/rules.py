@@ -60,8 +60,8 @@ def run_explain(args: argparse.Namespace) -> int:
     ind = rs.indicators.get(want)
     if not rules and ind is not None:
         rules = [r for r in rs.rules if r.indicator == ind.name]
-    if not rules and args.rule.startswith("LEDGER-"):
-        return _explain_ledger(args.rule)
+    if not rules and want.upper().startswith("LEDGER-"):
+        return _explain_ledger(want.upper())
     if not rules:
         return _explain_builtin(want, rs)
     _print_rule(rules, rs)
