@@ -207,3 +207,40 @@ def test_explain_shows_a_ledger_rule_with_its_reasoning() -> None:
                          timeout=120, cwd=ROOT)
     assert run.returncode == 0 and "强制性" in run.stdout and "理由：销号是凭佐证材料" in run.stdout
     assert "rules/ledger/checks.yaml:" in run.stdout
+
+
+def _own_layout(tmp_path: Path, rate_header: str, rows: list[tuple]) -> Path:
+    """A ledger of a unit's own making: another sheet name, header texts of its own, no cover sheet."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["立山区国企改革任务推进表"])
+    ws.append(["序号", "改革任务", "牵头部门", "完成时限", "应完成数", "已完成数", rate_header, "进度状态", "佐证资料"])
+    for r in rows:
+        ws.append(list(r))
+    path = tmp_path / "own.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_ledger_of_its_own_layout_is_recognised_and_percent_points_are_read(tmp_path: Path) -> None:
+    path = _own_layout(tmp_path, "完成率（%）", [(1, "公司制改革", "区国资局", "2021年底", 37, 27, 73, "推进中", None),
+                                                   (2, "对标提升", "区国资局", "2021年底", 40, 27, 73, "推进中", None)])
+    led = read_ledger(path)
+    assert led.sheet == "Sheet1" and led.rate_points and len(led.rows) == 2
+    fs = check_ledger(led, use_plans=False)
+    assert [(f.rule, f.cell) for f in fs if f.rule != "LEDGER-AS-OF"] == [("LEDGER-RATE", "G4")]
+    from sasac_check.ledger.actions import rate_formulas
+
+    assert rate_formulas(led)["G3"] == '=IF(E3>0,F3/E3*100,"")'
+    run = subprocess.run([sys.executable, "-m", "sasac_check", "check", str(path), "--format", "json"], capture_output=True,
+                         text=True, timeout=120, cwd=ROOT)
+    assert json.loads(run.stdout)["files"][0]["kind"] == "ledger"
+
+
+def test_a_bare_number_above_one_is_read_both_ways_before_it_is_called_wrong() -> None:
+    assert "LEDGER-RATE" not in rules_of(one_row(应完成数=37, 已完成数=27, 完成率=73))  # 73 meaning 73 %
+    assert "LEDGER-RATE" not in rules_of(one_row(应完成数=10, 已完成数=12, 完成率=1.2))  # 120 %
+    assert "LEDGER-RATE" in rules_of(one_row(应完成数=40, 已完成数=27, 完成率=73))  # 67.5 % either way

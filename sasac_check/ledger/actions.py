@@ -27,7 +27,7 @@ from sasac_check.excel.actions import (
     results_sheet,
     summary_line,
 )
-from sasac_check.ledger.checks import _count, check_ledger
+from sasac_check.ledger.checks import check_ledger
 from sasac_check.ledger.model import Ledger
 from sasac_check.ledger.read import read_ledger_grids
 from sasac_check.ledger.template import INPUT, RATE_FORMAT
@@ -47,10 +47,11 @@ def rate_formulas(led: Ledger) -> dict[str, str]:
         return {}
     out = {}
     for r in led.rows:
-        due, done = _count(r, "应完成数"), _count(r, "已完成数")
+        due, done = r.count("应完成数"), r.count("已完成数")
         if due and done is not None:
             h, i = f"{cols['应完成数']}{r.row}", f"{cols['已完成数']}{r.row}"
-            out[f"{cols['完成率']}{r.row}"] = f'=IF({h}>0,{i}/{h},"")'
+            points = "*100" if led.rate_points else ""
+            out[f"{cols['完成率']}{r.row}"] = f'=IF({h}>0,{i}/{h}{points},"")'
     return out
 
 
@@ -81,7 +82,7 @@ def plan_ledger(grids: dict[str, Grid], file: str = "", *, marks: bool = True, f
         for cell, f in rate_formulas(led).items():
             records.setdefault((led.sheet, cell, FORMULA), Record(led.sheet, cell, FORMULA, _prev(grid, cell)))
             acts.append(SetValues(led.sheet, cell, ((f,),)))
-            acts.append(SetNumberFormat(led.sheet, cell, RATE_FORMAT))
+            acts.append(SetNumberFormat(led.sheet, cell, "0.00" if led.rate_points else RATE_FORMAT))
             plan.formulas[f"{led.sheet}!{cell}"] = f
             written.add((led.sheet, cell))
     corrected = [f for f in found if f.rule == RATE_RULE and (f.sheet, f.cell) in written]

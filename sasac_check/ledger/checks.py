@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from sasac_check.check.interval import Iv, violated
-from sasac_check.ledger.dates import Span, parse_span, parse_years, show
+from sasac_check.ledger.dates import parse_years, show
 from sasac_check.ledger.files import LedgerRule, Programme, ledger_rules, programme_for
 from sasac_check.ledger.model import DONE, STATUSES, Ledger, LedgerRow
 from sasac_check.model.finding import Finding
@@ -39,41 +39,41 @@ class Hit:
     extra: dict[str, Any] | None = None
 
 
-def _num(row: LedgerRow, col: str) -> tuple[float | None, int | None, str]:
-    """(value, decimals, problem) of a numeric cell; problem is "" when it reads as a number or is blank."""
-    raw = row.values.get(col)
-    try:
-        p = parse_number(raw)
-    except NotANumber:
-        return None, None, "不是数值"
-    return p.value, p.decimals, ""
-
-
-def _count(row: LedgerRow, col: str) -> int | None:
-    v, _, problem = _num(row, col)
-    if problem or v is None or v < 0 or not float(v).is_integer():
-        return None
-    return int(v)
-
-
 def _shown_rate(v: float, decimals: int | None) -> str:
     d = max(0, (decimals if decimals is not None else 4) - 2)
     return f"{v * 100:.{d}f}%"
 
 
-def _span(row: LedgerRow) -> Span | None:
-    return parse_span(row.values.get("时间节点"))
+def rate_readings(raw: Any, points: bool) -> list[tuple[float, float, int | None]]:
+    """The fractions a stated 完成率 can mean, each (value, half-width of its written precision, decimals).
+
+    "73%" (text) and 0.73 (a percent cell) are 73 %; under a header 完成率（%） a number is in percent points.
+    A bare number above 1 elsewhere may be either (120 % over-fulfilled, or 73 typed for 73 %): both readings
+    are kept, and the rate is reported only when neither holds.
+    """
+    try:
+        p = parse_number(raw)
+    except NotANumber:
+        return []
+    if p.value is None:
+        return []
+    half = 0.5 * 10.0 ** -(p.decimals if p.decimals is not None else 10)
+    if p.percent:
+        return [(p.value, half, p.decimals)]
+    points_reading = (p.value / 100, half / 100, (p.decimals or 0) + 2)
+    if points:
+        return [points_reading]
+    return [(p.value, half, p.decimals), points_reading] if p.value > 1 else [(p.value, half, p.decimals)]
 
 
 def check_rate(row: LedgerRow, ctx: Context) -> Iterator[Hit]:
-    due, done = _count(row, "应完成数"), _count(row, "已完成数")
-    rate, decimals, problem = _num(row, "完成率")
-    if problem or rate is None or due is None or done is None or due == 0:
+    due, done = row.count("应完成数"), row.count("已完成数")
+    readings = rate_readings(row.values.get("完成率"), ctx.ledger.rate_points)
+    if not readings or due is None or done is None or due == 0:
         return
-    half = 0.5 * 10.0 ** -(decimals if decimals is not None else 10)
-    stated = Iv(np.array([rate - half]), np.array([rate + half]))
     computed = Iv.point(np.array([done / due]))
-    if violated("==", stated, computed)[0]:
+    if all(violated("==", Iv(np.array([v - h]), np.array([v + h])), computed)[0] for v, h, _ in readings):
+        rate, half, decimals = readings[0]
         yield Hit("完成率", {"done": done, "due": due, "actual": _shown_rate(rate, decimals),
                            "expected": f"{done / due * 100:.2f}%", "range": f"[{(rate - half) * 100:.2f}%, {(rate + half) * 100:.2f}%]"},
                   expected=round(done / due * 100, 6), actual=round(rate * 100, 6),
@@ -82,7 +82,7 @@ def check_rate(row: LedgerRow, ctx: Context) -> Iterator[Hit]:
 
 def check_number(row: LedgerRow, ctx: Context) -> Iterator[Hit]:
     for col in ("应完成数", "已完成数", "完成率"):
-        v, _, problem = _num(row, col)
+        v, _, problem = row.number(col)
         if not problem and v is not None and col != "完成率":
             problem = "不能为负数" if v < 0 else "" if float(v).is_integer() else "应为整数（数量按户、项计）"
         if problem:
@@ -90,19 +90,19 @@ def check_number(row: LedgerRow, ctx: Context) -> Iterator[Hit]:
 
 
 def check_done_short(row: LedgerRow, ctx: Context) -> Iterator[Hit]:
-    due, done, status = _count(row, "应完成数"), _count(row, "已完成数"), row.text("完成状态")
+    due, done, status = row.count("应完成数"), row.count("已完成数"), row.text("完成状态")
     if status in DONE and due is not None and done is not None and done < due:
         yield Hit("完成状态", {"status": status, "done": done, "due": due}, expected=due, actual=done)
 
 
 def check_count_over(row: LedgerRow, ctx: Context) -> Iterator[Hit]:
-    due, done = _count(row, "应完成数"), _count(row, "已完成数")
+    due, done = row.count("应完成数"), row.count("已完成数")
     if due is not None and done is not None and done > due:
         yield Hit("已完成数", {"done": done, "due": due}, expected=due, actual=done)
 
 
 def check_overdue(row: LedgerRow, ctx: Context) -> Iterator[Hit]:
-    span, as_of = _span(row), ctx.ledger.as_of
+    span, as_of = row.span(), ctx.ledger.as_of
     if row.text("完成状态") == "未启动" and span is not None and as_of is not None and span.end < as_of:
         yield Hit("完成状态", {"node": row.text("时间节点") or show(span.end), "as_of": show(as_of)},
                   expected=show(span.end), actual="未启动")
@@ -114,12 +114,12 @@ def check_node_blank(row: LedgerRow, ctx: Context) -> Iterator[Hit]:
 
 
 def check_node_format(row: LedgerRow, ctx: Context) -> Iterator[Hit]:
-    if row.text("时间节点") and _span(row) is None:
+    if row.text("时间节点") and row.span() is None:
         yield Hit("时间节点", {"node": row.text("时间节点")}, actual=row.text("时间节点"))
 
 
 def check_node_period(row: LedgerRow, ctx: Context) -> Iterator[Hit]:
-    span = _span(row)
+    span = row.span()
     if span is None or ctx.period is None:
         return
     lo, hi = ctx.period

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sasac_check.ledger.dates import Span, parse_span
+from sasac_check.read.numbers import NotANumber, parse_number
+
 LEDGER_SHEET = "改革任务台账"
 COVER_SHEET = "封面"
 SOURCES_SHEET = "任务依据"
@@ -35,6 +38,25 @@ class LedgerRow:
     values: dict[str, Any]
     cells: dict[str, str]
 
+    def number(self, col: str) -> tuple[float | None, int | None, str]:
+        """(value, decimals as written, problem) of a numeric cell; problem is "" for a number or a blank."""
+        try:
+            p = parse_number(self.values.get(col))
+        except NotANumber:
+            return None, None, "不是数值"
+        return p.value, p.decimals, ""
+
+    def count(self, col: str) -> int | None:
+        """A count (应完成数, 已完成数): a whole number ≥ 0, else None."""
+        v, _, problem = self.number(col)
+        if problem or v is None or v < 0 or not float(v).is_integer():
+            return None
+        return int(v)
+
+    def span(self) -> Span | None:
+        """The period its 时间节点 names (None when blank or unreadable)."""
+        return parse_span(self.values.get("时间节点"))
+
     def text(self, col: str) -> str:
         v = self.values.get(col)
         if v is None:
@@ -56,6 +78,7 @@ class Ledger:
     cover_cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (sheet, cell)
     columns: dict[str, str] = field(default_factory=dict)  # column name -> letter
     as_of: date | None = None  # the 截至日期 (or the end of the 报告期)
+    rate_points: bool = False  # the header says 完成率（%）: its numbers are percent points (73 = 73 %)
 
     def cover_text(self, name: str) -> str:
         v = self.cover.get(name)

@@ -99,6 +99,9 @@ def read_ledger_grids(grids: dict[str, Grid], file: str = "") -> Ledger:
         raise NotALedger(file, f"未找到改革任务台账（应有“{LEDGER_SHEET}”工作表，表头含 {'、'.join(COLUMNS)}）")
     sheet, hr, cols = found
     led = Ledger(file=file, sheet=sheet, header_row=hr + 1, columns={k: _col(c) for k, c in cols.items()})
+    if "完成率" in cols:
+        head = grids[sheet][hr]
+        led.rate_points = any(ch in str(head[cols["完成率"]] or "") for ch in "%％")
     if COVER_SHEET in grids:
         led.cover, led.cover_cells = read_cover(grids[COVER_SHEET], COVER_SHEET)
     grid = grids[sheet]

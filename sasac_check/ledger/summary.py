@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sasac_check.ledger.checks import _count, _span
 from sasac_check.ledger.dates import show
 from sasac_check.ledger.model import DONE, Ledger
 
@@ -19,11 +18,11 @@ def ledger_summary(led: Ledger) -> dict[str, Any]:
     for r in led.rows:
         if not r.text("任务名称"):
             continue
-        span, status = _span(r), r.text("完成状态")
+        span, status = r.span(), r.text("完成状态")
         overdue = bool(status not in DONE and span is not None and led.as_of is not None and span.end < led.as_of)
         tasks.append({"序号": r.text("序号"), "任务类别": r.text("任务类别") or "（未分类）", "任务名称": r.text("任务名称"),
                       "牵头单位": r.text("牵头单位"), "时间节点": r.text("时间节点"), "完成状态": status,
-                      "应完成数": _count(r, "应完成数"), "已完成数": _count(r, "已完成数"), "overdue": overdue,
+                      "应完成数": r.count("应完成数"), "已完成数": r.count("已完成数"), "overdue": overdue,
                       "cell": f"{led.sheet}!{r.cells.get('完成状态', '')}"})
     done = sum(1 for t in tasks if t["完成状态"] in DONE)
     return {"填报单位": led.cover_text("填报单位"), "截至日期": led.as_of.isoformat() if led.as_of else None,
