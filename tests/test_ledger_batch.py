@@ -193,3 +193,20 @@ def test_returns_never_try_the_ledger_reader(monkeypatch) -> None:
 
     br = run_batch([ROOT / "workbooks" / "sample-clean.xlsx"], BatchOptions(workers=1, progress=False))
     assert [f.kind for f in br.result.files] == ["return"] and br.result.files[0].status == "ok"
+
+
+def test_clear_marks_puts_the_stated_rates_back(tmp_path: Path) -> None:
+    from sasac_check.excel.actions import MARKS_SHEET, plan_clear
+
+    wb = openpyxl.load_workbook(SAMPLE)
+    apply_openpyxl(wb, plan_check(grids_of_file(SAMPLE), load_rules(), SAMPLE.name).actions)
+    checked = tmp_path / "checked.xlsx"
+    wb.save(checked)
+    assert openpyxl.load_workbook(checked)[LEDGER_SHEET][cell("完成率", 15)].value.startswith("=IF(")
+    grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in openpyxl.load_workbook(checked)}
+    plan = plan_clear(grids)
+    wb = openpyxl.load_workbook(checked)
+    apply_openpyxl(wb, plan.actions)
+    ws = wb[LEDGER_SHEET]
+    assert ws[cell("完成率", 15)].value == 0.73 and ws[cell("完成率", 3)].value == 0.73
+    assert ws[cell("佐证材料", 8)].comment is None and MARKS_SHEET not in wb.sheetnames
