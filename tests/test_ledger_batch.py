@@ -16,16 +16,26 @@ import openpyxl
 import pytest
 from ledger_samples import PLANTED, cell, write_sample_ledger
 
-from sasac_check.check.run import check_files
-from sasac_check.excel.actions import RESULTS_SHEET, SetValues, plan_check
+from sasac_check.check.run import check_files as _check_files
+from sasac_check.excel.actions import RESULTS_SHEET, SetValues
 from sasac_check.excel.annotate import grids_of_file
 from sasac_check.excel.apply_openpyxl import apply_openpyxl
+from sasac_check.excel.ledger_actions import plan_workbook
 from sasac_check.ledger.model import LEDGER_SHEET
 from sasac_check.ledger.sheet import SHEET
 from sasac_check.rules.load import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "sample-ledger.xlsx"
+
+
+def check_files(paths, rs, **kw):
+    """check.run.check_files as the `check` command wires it: workbooks without statements go to other_kind."""
+    from sasac_check.ledger.run import other_kind
+
+    return _check_files(paths, rs, other=kw.pop("other", other_kind), **kw)
+
+
 SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
 
 
@@ -155,7 +165,7 @@ def test_annotated_rates_are_live_formulas_that_recalculate_in_libreoffice(tmp_p
 
 def test_addin_actions_for_a_ledger_are_those_of_annotate(tmp_path: Path) -> None:
     grids = grids_of_file(SAMPLE)
-    plan = plan_check(grids, load_rules(), SAMPLE.name)
+    plan = plan_workbook(grids, load_rules(), SAMPLE.name)
     formulas = {a.cell: a.rows[0][0] for a in plan.actions if isinstance(a, SetValues) and a.sheet == LEDGER_SHEET}
     assert set(formulas) == {cell("完成率", s) for s in (3, 5, 10, 15, 19)}
     assert {f.rule for f in plan.findings} == {r for r, _, _ in PLANTED} - {"LEDGER-RATE"}
@@ -187,7 +197,8 @@ def test_returns_never_try_the_ledger_reader(monkeypatch) -> None:
         raise AssertionError("a return reached the ledger reader")
 
     monkeypatch.setattr(lr, "other_kind", boom)
-    res = check_files([ROOT / "workbooks" / "sample-clean.xlsx", ROOT / "workbooks" / "sample-mistakes.xlsx"], load_rules())
+    res = check_files([ROOT / "workbooks" / "sample-clean.xlsx", ROOT / "workbooks" / "sample-mistakes.xlsx"], load_rules(),
+                      other=boom)
     assert [f.kind for f in res.files] == ["return", "return"]
     from sasac_check.batch import BatchOptions, run_batch
 
@@ -199,7 +210,7 @@ def test_clear_marks_puts_the_stated_rates_back(tmp_path: Path) -> None:
     from sasac_check.excel.actions import MARKS_SHEET, plan_clear
 
     wb = openpyxl.load_workbook(SAMPLE)
-    apply_openpyxl(wb, plan_check(grids_of_file(SAMPLE), load_rules(), SAMPLE.name).actions)
+    apply_openpyxl(wb, plan_workbook(grids_of_file(SAMPLE), load_rules(), SAMPLE.name).actions)
     checked = tmp_path / "checked.xlsx"
     wb.save(checked)
     assert openpyxl.load_workbook(checked)[LEDGER_SHEET][cell("完成率", 15)].value.startswith("=IF(")

@@ -232,7 +232,7 @@ def test_a_ledger_of_its_own_layout_is_recognised_and_percent_points_are_read(tm
     assert led.sheet == "Sheet1" and led.rate_points and len(led.rows) == 2
     fs = check_ledger(led, use_plans=False)
     assert [(f.rule, f.cell) for f in fs if f.rule != "LEDGER-AS-OF"] == [("LEDGER-RATE", "G4")]
-    from sasac_check.ledger.actions import rate_formulas
+    from sasac_check.excel.ledger_actions import rate_formulas
 
     assert rate_formulas(led)["G3"] == '=IF(E3>0,F3/E3*100,"")'
     run = subprocess.run([sys.executable, "-m", "sasac_check", "check", str(path), "--format", "json"], capture_output=True,

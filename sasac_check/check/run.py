@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from sasac_check.check import priors
+from sasac_check.check import evaluator, priors
 from sasac_check.check.evaluate import evaluate
 from sasac_check.check.interval import Iv
 from sasac_check.check.priors import SAME_PERIOD, YEAR_END
@@ -16,14 +16,13 @@ from sasac_check.model.catalog import catalog
 from sasac_check.model.finding import Finding
 from sasac_check.model.result import FileResult, RunResult, tally
 from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
-from sasac_check.rules import expr
 from sasac_check.rules.load import RuleSet
 
 
 def compute_indicators(rs: RuleSet, table: SubmissionTable) -> dict[str, Iv]:
     """Every indicator over every row, in its own unit (fractions for %)."""
     cat = catalog()
-    ev = expr.Evaluator(table, cat)
+    ev = evaluator.Evaluator(table, cat)
     return {name: ev.num(ind.value_node) for name, ind in rs.indicators.items()}
 
 
@@ -69,14 +68,15 @@ def check_files(
     rs: RuleSet,
     strict: bool = False,
     prior: Sequence[str | Path] = (),
-    plan: str | Path | None = None,
-    use_plans: bool = True,
+    judge: Callable[[Sequence[Submission]], list[Finding]] | None = None,
+    other: Callable[[str | Path, NotAReturn], tuple[FileResult, list[Finding]]] | None = None,
 ) -> RunResult:
     """Check each file (and its prior period, where given); an unreadable file is a result, not a crash.
 
-    The returns under check are prior-period candidates for each other, as in a batch. Each return is also
-    judged (提示性) on the plan targets that bind one enterprise: the plan chosen by the cover's 监管机构 and
-    报告期, or `plan`. Region-wide amount targets are judged only in a batch.
+    The returns under check are prior-period candidates for each other, as in a batch. `judge` adds findings
+    of the returns against something above this layer — the command passes plans.enterprise_judge (提示性
+    findings on the plan targets that bind one enterprise). `other` reads and checks a workbook without statement
+    sheets (the command passes ledger.run.other_kind: a ledger or a plan table); without it such a file is unreadable.
     """
     from sasac_check.read.reader import read_workbook
 
@@ -87,10 +87,11 @@ def check_files(
         try:
             subs.append(read_workbook(p))
             results.append(FileResult(str(p), "ok"))
-        except NotAReturn as e:  # no statement sheets: a ledger or a plan table, else unreadable
-            from sasac_check.ledger.run import other_kind
-
-            res, found = other_kind(p, e, plan, use_plans=use_plans)
+        except NotAReturn as e:  # no statement sheets: another kind of workbook (a ledger, a plan table), or unreadable
+            if other is None:
+                results.append(FileResult(str(p), "unreadable", reason=e.reason))
+                continue
+            res, found = other(p, e)
             results.append(res)
             others += found
         except UnreadableWorkbook as e:
@@ -101,8 +102,8 @@ def check_files(
     if subs:
         found, table = check_submissions(rs, subs, pri)
         findings += found
-        if use_plans:
-            findings += plan_findings(rs, subs, plan)
+        if judge is not None:
+            findings += judge(subs)
         inds = compute_indicators(rs, table)
         readable = [r for r in results if r.status != "unreadable" and r.kind == "return"]
         for i, (res, sub) in enumerate(zip(readable, subs, strict=True)):
@@ -111,18 +112,6 @@ def check_files(
             res.priors = {k: v[i].file for k, v in pri.items() if v[i] is not None}
     out = tally(results, findings, strict, {str(p): i for i, p in enumerate(paths)})
     out.notes = notes
-    return out
-
-
-def plan_findings(rs: RuleSet, subs: Sequence[Submission], plan: str | Path | None = None) -> list[Finding]:
-    """The targets of each return's plan that bind one enterprise and are missed (提示性)."""
-    from sasac_check.plans import judge_return, load_plan, plans_for
-
-    forced = [load_plan(plan)] if plan else None  # loaded once, not once per return
-    out: list[Finding] = []
-    for sub in subs:
-        for p in forced if forced is not None else plans_for(sub.cover):
-            out += judge_return(sub, p, rs)
     return out
 
 

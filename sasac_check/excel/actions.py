@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from sasac_check.excel import formulas
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.finding import SEVERITY_LABEL, SEVERITY_ORDER, Finding
 from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
@@ -219,8 +220,9 @@ class Checked:
 
 def check_grids(grids: dict[str, Grid], rs: RuleSet, file: str = "") -> Checked:
     """Read and check a workbook's values (the add-in's own sheets left out)."""
-    from sasac_check.check.run import check_submissions, compute_indicators, plan_findings
+    from sasac_check.check.run import check_submissions, compute_indicators
     from sasac_check.model.result import sort_findings
+    from sasac_check.plans import plan_findings
     from sasac_check.read.reader import read_grids
 
     data = {n: g for n, g in grids.items() if n not in (RESULTS_SHEET, MARKS_SHEET)}
@@ -252,7 +254,7 @@ def indicator_formulas(c: Checked, rs: RuleSet) -> tuple[dict[str, tuple[str, st
         factor = sub.scale ** expr.money_power(ind.formula, cat) / ind.scale
         node = ind.formula if factor == 1.0 else expr.Bin("*", ind.formula, expr.Const(factor))
         try:
-            out[name] = (where[0], where[1], "=" + expr.to_excel(node, lookup, cat))
+            out[name] = (where[0], where[1], "=" + formulas.to_excel(node, lookup, cat))
         except expr.ExprError as e:
             skipped[name] = str(e)
     return out, skipped
@@ -288,14 +290,17 @@ def plan_targets(c: Checked, rs: RuleSet) -> dict[str, tuple[str, str]]:
 
 
 def plan_check(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks: bool = True, formulas: bool = True,
-               findings: Sequence[Finding] | None = None) -> Plan:
-    """校验 (marks and formulas), or 写入指标 alone (marks=False): the actions, from values only."""
+               findings: Sequence[Finding] | None = None, other: Callable[..., Plan] | None = None) -> Plan:
+    """校验 (marks and formulas), or 写入指标 alone (marks=False): the actions, from values only.
+
+    `other` plans a workbook without statement sheets (excel.ledger_actions.plan_ledger for a reform-task ledger).
+    """
     try:
         c = check_grids(grids, rs, file)
-    except NotAReturn:  # no statements: a reform-task ledger gets its own actions
-        from sasac_check.ledger.actions import plan_ledger
-
-        return plan_ledger(grids, file, marks=marks, formulas=formulas, findings=findings)
+    except NotAReturn as e:
+        if other is None:
+            return Plan(summary=f"无法校验：{e.reason}")
+        return other(grids, file, marks=marks, formulas=formulas, findings=findings)
     except UnreadableWorkbook as e:
         return Plan(summary=f"无法校验：{e.reason}")
     if findings is not None:  # the caller's own run over the file (e.g. `check --annotate`)

@@ -19,9 +19,9 @@ from sasac_check.excel.actions import (
     SetNote,
     SetNumberFormat,
     SetValues,
-    plan_check,
     plan_clear,
 )
+from sasac_check.excel.ledger_actions import plan_workbook
 
 
 def is_desktop(book: xw.Book) -> bool:
@@ -110,7 +110,7 @@ def _run(book: xw.Book, what: str) -> Plan:
         if what == "clear":
             plan = plan_clear(grids)
         else:
-            plan = plan_check(grids, _rules(), book.name, marks=what == "check")
+            plan = plan_workbook(grids, _rules(), book.name, marks=what == "check")
         apply(book, plan.actions)
     except Exception as e:  # the accountant sees a sentence, not a traceback
         plan = Plan(summary=f"国资校验出错：{type(e).__name__}：{e}")

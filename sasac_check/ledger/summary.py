@@ -33,14 +33,6 @@ def ledger_summary(led: Ledger) -> dict[str, Any]:
             "completion": round(done / len(tasks), 6) if tasks else None, "rows": tasks}
 
 
-PUBLIC = ("截至日期", "tasks", "completed", "in_progress", "not_started", "overdue", "completion")
-
-
-def public(summary: dict[str, Any]) -> dict[str, Any]:
-    """The per-file figures of the JSON report (the task rows stay internal)."""
-    return {k: summary[k] for k in PUBLIC}
-
-
 def _group(items: Iterable[tuple[str, dict]], key: str) -> list[dict[str, Any]]:
     acc: dict[str, dict[str, Any]] = {}
     for name, t in items:

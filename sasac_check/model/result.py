@@ -45,13 +45,13 @@ class FileResult:
         if self.priors:
             d["priors"] = dict(self.priors)
         if self.ledger is not None:
-            from sasac_check.ledger.summary import public
-
-            d["ledger"] = public(self.ledger)
+            d["ledger"] = {k: self.ledger[k] for k in LEDGER_FIGURES}
         return d
 
 
 LEDGER_COVER = ("填报单位", "截至日期", "改革方案")
+# A ledger's figures in the JSON report (ledger.summary.ledger_summary computes them; its task rows stay internal).
+LEDGER_FIGURES = ("截至日期", "tasks", "completed", "in_progress", "not_started", "overdue", "completion")
 
 
 @dataclass

@@ -1,4 +1,7 @@
-"""The add-in's actions on a ledger (also `check --annotate`): 完成率 as live formulas, marks, notes, 审核结果."""
+"""The add-in's actions on a ledger (also `check --annotate`): 完成率 as live formulas, marks, notes, 审核结果.
+
+`plan_workbook` is what the add-in and `--annotate` call: plan_check for a return, plan_ledger for a ledger.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from sasac_check.excel.actions import (
     _restore_mark,
     _write_records,
     note_text,
+    plan_check,
     read_explanations,
     read_marks,
     results_sheet,
@@ -33,6 +37,7 @@ from sasac_check.ledger.read import read_ledger_grids
 from sasac_check.ledger.template import INPUT, RATE_FORMAT
 from sasac_check.model.finding import SEVERITY_ORDER, Finding
 from sasac_check.model.submission import UnreadableWorkbook
+from sasac_check.rules.load import RuleSet
 
 RATE_RULE = "LEDGER-RATE"
 
@@ -124,3 +129,8 @@ def _summary(plan: Plan, corrected: Sequence[Finding]) -> str:
     if corrected:
         s += f"（{len(corrected)} 项原填完成率与计算值不一致，已改为公式：{'、'.join(f.cell for f in corrected)}）"
     return s
+
+
+def plan_workbook(grids: dict[str, Grid], rs: RuleSet, file: str = "", **kw) -> Plan:
+    """The actions for a workbook of either kind: a return's (plan_check), or a ledger's (plan_ledger)."""
+    return plan_check(grids, rs, file, other=plan_ledger, **kw)
