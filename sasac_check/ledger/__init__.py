@@ -14,8 +14,13 @@ def template_command(output: str, programme: str | None) -> int:
     """`sasac-check template --kind ledger [--plan lishan] -o 台账.xlsx`."""
     from sasac_check.ledger.template import write_ledger_template
 
+    from sasac_check.errors import UsageError
+
     prog = find_programme(programme) if programme else None
-    out = write_ledger_template(output, prog)
+    try:
+        out = write_ledger_template(output, prog)
+    except OSError as e:
+        raise UsageError(f"无法写入 {output}：{e.strerror or e}（请检查文件夹是否存在、是否有写权限、文件是否在 Excel 中打开）") from None
     what = f"（{prog.title}：{len(prog.tasks)} 项任务）" if prog else ""
     print(f"已生成改革任务台账模板 {out}{what}", file=sys.stderr)
     return 0
