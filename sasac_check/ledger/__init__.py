@@ -12,9 +12,8 @@ from sasac_check.ledger.read import NotALedger, read_ledger, read_ledger_grids
 
 def template_command(output: str, programme: str | None) -> int:
     """`sasac-check template --kind ledger [--plan lishan] -o 台账.xlsx`."""
-    from sasac_check.ledger.template import write_ledger_template
-
     from sasac_check.errors import UsageError
+    from sasac_check.ledger.template import write_ledger_template
 
     prog = find_programme(programme) if programme else None
     try:
