@@ -20,7 +20,7 @@ from sasac_check.check.run import check_files as _check_files
 from sasac_check.excel.actions import RESULTS_SHEET, SetValues
 from sasac_check.excel.annotate import grids_of_file
 from sasac_check.excel.apply_openpyxl import apply_openpyxl
-from sasac_check.excel.ledger_actions import plan_workbook
+from sasac_check.excel.ledger_actions import workbook_actions
 from sasac_check.ledger.model import LEDGER_SHEET
 from sasac_check.ledger.sheet import SHEET
 from sasac_check.rules.load import load_rules
@@ -165,7 +165,7 @@ def test_annotated_rates_are_live_formulas_that_recalculate_in_libreoffice(tmp_p
 
 def test_addin_actions_for_a_ledger_are_those_of_annotate(tmp_path: Path) -> None:
     grids = grids_of_file(SAMPLE)
-    plan = plan_workbook(grids, load_rules(), SAMPLE.name)
+    plan = workbook_actions(grids, load_rules(), SAMPLE.name)
     formulas = {a.cell: a.rows[0][0] for a in plan.actions if isinstance(a, SetValues) and a.sheet == LEDGER_SHEET}
     assert set(formulas) == {cell("完成率", s) for s in (3, 5, 10, 15, 19)}
     assert {f.rule for f in plan.findings} == {r for r, _, _ in PLANTED} - {"LEDGER-RATE"}
@@ -207,15 +207,15 @@ def test_returns_never_try_the_ledger_reader(monkeypatch) -> None:
 
 
 def test_clear_marks_puts_the_stated_rates_back(tmp_path: Path) -> None:
-    from sasac_check.excel.actions import MARKS_SHEET, plan_clear
+    from sasac_check.excel.actions import MARKS_SHEET, clear_actions
 
     wb = openpyxl.load_workbook(SAMPLE)
-    apply_openpyxl(wb, plan_workbook(grids_of_file(SAMPLE), load_rules(), SAMPLE.name).actions)
+    apply_openpyxl(wb, workbook_actions(grids_of_file(SAMPLE), load_rules(), SAMPLE.name).actions)
     checked = tmp_path / "checked.xlsx"
     wb.save(checked)
     assert openpyxl.load_workbook(checked)[LEDGER_SHEET][cell("完成率", 15)].value.startswith("=IF(")
     grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in openpyxl.load_workbook(checked)}
-    plan = plan_clear(grids)
+    plan = clear_actions(grids)
     wb = openpyxl.load_workbook(checked)
     apply_openpyxl(wb, plan.actions)
     ws = wb[LEDGER_SHEET]

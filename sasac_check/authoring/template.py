@@ -141,7 +141,7 @@ def _indicators(ws: Worksheet, cat: Catalog, indicators: dict) -> None:
 
 def build_template(indicators: dict | None = None) -> Workbook:
     """The template as an openpyxl Workbook (not saved)."""
-    from sasac_check.read.reader import _indicators as shipped
+    from sasac_check.read import shipped_indicators as shipped
 
     cat = catalog()
     indicators = shipped() if indicators is None else indicators

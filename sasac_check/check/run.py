@@ -41,7 +41,7 @@ def check_submissions(
     if schemas:
         from sasac_check.check.schemas import validate
 
-        findings += validate(table)
+        findings = without_restated(findings + validate(table))
     year_end = [r for r in rs.rules if r.needs_prior and r.compare_with == YEAR_END]
     findings += evaluate(rs, table, [r for r in rs.rules if not (r.needs_prior and r.compare_with == YEAR_END)])
     if year_end:
@@ -53,6 +53,15 @@ def check_submissions(
 
 
 PriorsArg = Sequence[Submission | None] | Mapping[str, Sequence[Submission | None]] | None
+
+
+def without_restated(findings: list[Finding]) -> list[Finding]:
+    """Drop SCH-REQUIRED on a cover field the reader already reported as not found (READ-COVER-FIELD, which says
+    where it looked): one finding per missing field, never two."""
+    told = {(f.file, f.item) for f in findings if f.rule == "READ-COVER-FIELD"}
+    if not told:
+        return findings
+    return [f for f in findings if not (f.rule == "SCH-REQUIRED" and (f.file, f.item) in told)]
 
 
 def _priors_by_kind(priors: PriorsArg) -> dict[str, Sequence[Submission | None]]:
@@ -78,7 +87,7 @@ def check_files(
     findings on the plan targets that bind one enterprise). `other` reads and checks a workbook without statement
     sheets (the command passes ledger.run.other_kind: a ledger or a plan table); without it such a file is unreadable.
     """
-    from sasac_check.read.reader import read_workbook
+    from sasac_check.read import read_workbook
 
     results: list[FileResult] = []
     subs: list[Submission] = []
@@ -143,6 +152,6 @@ def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list
 
 
 def _read(p: str | Path) -> Submission:
-    from sasac_check.read.reader import read_workbook
+    from sasac_check.read import read_workbook
 
     return read_workbook(p)

@@ -1,6 +1,6 @@
 """The add-in's actions on a ledger (also `check --annotate`): 完成率 as live formulas, marks, notes, 审核结果.
 
-`plan_workbook` is what the add-in and `--annotate` call: plan_check for a return, plan_ledger for a ledger.
+`workbook_actions` is what the add-in and `--annotate` call: check_actions for a return, ledger_actions for a ledger.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from sasac_check.excel.actions import (
     MARK,
     MARKS_SHEET,
     RESULTS_SHEET,
+    ActionList,
     Activate,
     Grid,
-    Plan,
     Record,
     SetFill,
     SetNote,
@@ -24,8 +24,8 @@ from sasac_check.excel.actions import (
     SetValues,
     _restore_mark,
     _write_records,
+    check_actions,
     note_text,
-    plan_check,
     read_explanations,
     read_marks,
     results_sheet,
@@ -68,17 +68,17 @@ def _prev(grid: Grid, cell: str):
     return "" if v is None else v
 
 
-def plan_ledger(grids: dict[str, Grid], file: str = "", *, marks: bool = True, formulas: bool = True,
-                findings: Sequence[Finding] | None = None, plan_file: str | None = None) -> Plan:
+def ledger_actions(grids: dict[str, Grid], file: str = "", *, marks: bool = True, formulas: bool = True,
+                findings: Sequence[Finding] | None = None, plan_file: str | None = None) -> ActionList:
     """校验 of a ledger (marks, 审核结果, 完成率 formulas) or 写入指标 alone (marks=False), from values only."""
     data = {n: g for n, g in grids.items() if n not in (RESULTS_SHEET, MARKS_SHEET)}
     try:
         led = read_ledger_grids(data, file)
     except UnreadableWorkbook as e:
-        return Plan(summary=f"无法校验：{e.reason}")
+        return ActionList(summary=f"无法校验：{e.reason}")
     found = list(findings) if findings is not None else check_ledger(led, plan_file)
     old = read_marks(grids.get(MARKS_SHEET))
-    plan = Plan()
+    plan = ActionList()
     acts = plan.actions
     records = {k: r for k, r in old.items() if r.kind == FORMULA or not marks}
     written: set[tuple[str, str]] = set()
@@ -113,7 +113,7 @@ def plan_ledger(grids: dict[str, Grid], file: str = "", *, marks: bool = True, f
         if rec.kind == MARK and k not in records:
             acts += _restore_mark(rec)
     explained = read_explanations(grids.get(RESULTS_SHEET))
-    line = summary_line(kept, explained, Plan(), [])
+    line = summary_line(kept, explained, ActionList(), [])
     extra = _summary(plan, corrected)
     plan.summary = f"{line}｜{extra}" if extra else line
     acts += results_sheet(grids, kept, explained, plan.summary)
@@ -122,7 +122,7 @@ def plan_ledger(grids: dict[str, Grid], file: str = "", *, marks: bool = True, f
     return plan
 
 
-def _summary(plan: Plan, corrected: Sequence[Finding]) -> str:
+def _summary(plan: ActionList, corrected: Sequence[Finding]) -> str:
     if not plan.formulas:
         return ""
     s = f"已写入 {len(plan.formulas)} 项完成率公式（已完成数 / 应完成数）"
@@ -131,6 +131,6 @@ def _summary(plan: Plan, corrected: Sequence[Finding]) -> str:
     return s
 
 
-def plan_workbook(grids: dict[str, Grid], rs: RuleSet, file: str = "", **kw) -> Plan:
-    """The actions for a workbook of either kind: a return's (plan_check), or a ledger's (plan_ledger)."""
-    return plan_check(grids, rs, file, other=plan_ledger, **kw)
+def workbook_actions(grids: dict[str, Grid], rs: RuleSet, file: str = "", **kw) -> ActionList:
+    """The actions for a workbook of either kind: a return's (check_actions), or a ledger's (ledger_actions)."""
+    return check_actions(grids, rs, file, other=ledger_actions, **kw)

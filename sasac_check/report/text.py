@@ -8,7 +8,7 @@ from sasac_check.model.finding import SEVERITY_LABEL
 from sasac_check.model.result import RunResult
 
 _STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
-KIND_LABEL = {"ledger": "改革任务台账", "plan": "计划表"}
+KIND_LABEL = {"ledger": "改革任务台账", "plan": "规划表"}
 
 
 def render(result: RunResult) -> str:
