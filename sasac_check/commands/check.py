@@ -74,8 +74,13 @@ def run(args: argparse.Namespace) -> int:
 
         judge = enterprise_judge(rs, args.plan)
     budget = Budget(args.timeout, args.max_memory)
+    from functools import partial
+
+    from sasac_check.ledger.run import other_kind
+
+    other = partial(other_kind, plan=args.plan, use_plans=not args.no_plan)  # ledgers and plan tables among the files
     result = check_files(args.files, rs, strict=args.strict, prior=args.prior, judge=judge,
-                         read=lambda path: read_isolated(path, budget))
+                         read=lambda path: read_isolated(path, budget), other=other)
     if args.format == "junit":
         from sasac_check.report import junit
 

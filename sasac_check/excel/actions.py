@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +11,7 @@ import numpy as np
 from sasac_check.excel import formulas
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.finding import SEVERITY_LABEL, SEVERITY_ORDER, Finding
-from sasac_check.model.submission import Submission, UnreadableWorkbook
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
 from sasac_check.rules import expr
 from sasac_check.rules.load import RuleSet
 
@@ -305,11 +305,13 @@ def plan_targets(c: Checked, rs: RuleSet) -> dict[str, tuple[str, str]]:
 
 
 def check_actions(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks: bool = True, formulas: bool = True,
-               findings: Sequence[Finding] | None = None) -> ActionList:
+                  findings: Sequence[Finding] | None = None, other: Callable[..., ActionList] | None = None) -> ActionList:
     """校验 (marks and formulas), or 写入指标 alone (marks=False): the actions, from values only."""
     try:
         c = check_grids(grids, rs, file)
     except UnreadableWorkbook as e:
+        if other is not None and isinstance(e, NotAReturn):  # another kind of workbook: excel.ledger_actions
+            return other(grids, file, marks=marks, formulas=formulas, findings=findings)
         return ActionList(summary=f"无法校验：{e.reason}")
     if findings is not None:  # the caller's own run over the file (e.g. `check --annotate`)
         c.findings = list(findings)

@@ -20,9 +20,9 @@ from sasac_check.excel.actions import (
     SetNote,
     SetNumberFormat,
     SetValues,
-    check_actions,
     clear_actions,
 )
+from sasac_check.excel.ledger_actions import workbook_actions
 
 
 def is_desktop(book: xw.Book) -> bool:
@@ -122,7 +122,7 @@ def _run(book: xw.Book, what: str) -> ActionList:
         if what == "clear":
             plan = clear_actions(grids)
         else:
-            plan = check_actions(grids, _rules(), book.name, marks=what == "check")
+            plan = workbook_actions(grids, _rules(), book.name, marks=what == "check")
         apply(book, plan.actions)
     except Exception as e:  # the accountant sees a sentence, not a traceback
         plan = ActionList(summary=f"国资校验出错：{type(e).__name__}：{e}")
