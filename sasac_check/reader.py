@@ -159,11 +159,12 @@ def layout_statement(grid: Grid, sheet: SheetDef, name: str, cat: Catalog | None
     header_row, columns = found
     label_col = _label_col(grid, header_row, columns)
     lay = SheetLayout(name, header_row, label_col, columns, {})
+    after = -1  # the official order of the line read last: a label two lines share is told by position
     for r in range(header_row + 1, len(grid)):
         label = _cell(grid, r, label_col)
         if _blank(label) or not isinstance(label, str):
             continue
-        item = _resolve_label(label.strip())
+        item = cat.pick(sheet.name, label.strip(), lay.rows, after)
         if item is None:
             lay.unknown.append((r, label.strip()))  # reported only where the row holds values
             continue
@@ -174,6 +175,7 @@ def layout_statement(grid: Grid, sheet: SheetDef, name: str, cat: Catalog | None
             lay.duplicates.append((r, item))
             continue
         lay.rows[item] = r
+        after = cat.item(item).order
     return lay
 
 

@@ -242,7 +242,7 @@ def _catalog_specs(tr: Translation) -> None:
                 "tolerance": {"abs": 0.0, "rel": 0.0, "rounding": "不适用（空值与符号检查）"}}
 
     for sheet in cat.sheets:
-        for item in sheet.items:
+        for item in sheet.all_items:
             if item.kind == "text":
                 continue
             for i, col in enumerate(sheet.columns):
@@ -257,6 +257,11 @@ def _catalog_specs(tr: Translation) -> None:
                     kw: dict[str, Any] = {"column": k, ("max_value" if neg else "min_value"): 0.0}
                     tr.specs.append(Spec("expect_column_values_to_be_between", kw,
                                          meta("SCH-SIGN", "金额符号符合报表格式", msg, item.name, col), None, msg))
+                elif item.sign == "usual":  # normally ≥ 0: a negative value is a question (提示性)
+                    msg = f"“{item.name}”（{col}）为负数，该项目通常不为负；如系重分类、冲回或退回所致属正常，请在说明中注明原因"
+                    m = meta("SCH-NEGATIVE", "通常为正数的项目出现负数", msg, item.name, col)
+                    m.update(level="提示性", severity="warning")
+                    tr.specs.append(Spec("expect_column_values_to_be_between", {"column": k, "min_value": 0.0}, m, None, msg))
     for f in cat.cover_fields:
         if f.required:
             msg = f"封面“{f.name}”必须填写"
