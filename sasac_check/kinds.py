@@ -104,6 +104,11 @@ def _named() -> tuple[frozenset[str], frozenset[str]]:
             frozenset(i for k in ks for i in k.not_required))
 
 
+def rule_mask_needed(rule_id: str) -> bool:
+    """Whether some return kind changes where `rule_id` applies."""
+    return rule_id in _named()[0]
+
+
 def rule_mask(rule, table, column: str | None) -> np.ndarray | None:
     """Rows of `table` where `rule` applies given each return's kind (None: all)."""
     if rule.id not in _named()[0]:

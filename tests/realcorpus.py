@@ -83,7 +83,7 @@ def income(lines: dict[str, tuple[Any, Any]], consolidated: bool) -> dict[str, t
     out: dict[str, tuple[int, int]] = {k: (_c(a), _c(b)) for k, (a, b) in lines.items()}
     cols: list[dict[str, int]] = [{}, {}]
     for i in (0, 1):
-        g = lambda n: out.get(n, (0, 0))[i]  # noqa: E731
+        g = lambda n, i=i: out.get(n, (0, 0))[i]  # noqa: E731
         v = cols[i]
         total_income = g("营业收入") + sum(g(n) for n in FIN_INCOME)
         total_cost = sum(g(n) for n in COSTS)

@@ -117,8 +117,8 @@ def test_clean_sample_variants_raise_nothing(tmp_path) -> None:
     loss = _value(base, rc.IS, "信用减值损失", "本期金额")  # negative: a loss
     reversal = _shift_profit(base, -2 * loss, "信用减值损失")
     assert _value(reversal, rc.IS, "信用减值损失", "本期金额") > 0  # a net reversal, printed positive
-    hedge = _shift_profit(base + [(rc.IS, "净敞口套期收益", "本期金额", 0.0)], -123.45, "净敞口套期收益")
-    finance = _shift_profit(base + [(rc.IS, "金融业务利息收入", "本期金额", 0.0)], 2345.67, "金融业务利息收入", "营业总收入")
+    hedge = _shift_profit([*base, (rc.IS, "净敞口套期收益", "本期金额", 0.0)], -123.45, "净敞口套期收益")
+    finance = _shift_profit([*base, (rc.IS, "金融业务利息收入", "本期金额", 0.0)], 2345.67, "金融业务利息收入", "营业总收入")
     paths = {
         "reversal": rc.write(reversal, tmp_path / "reversal.xlsx"),
         "hedge": rc.write(hedge, tmp_path / "hedge.xlsx", full=True),
