@@ -17,8 +17,8 @@ def render(src: Path, out: Path) -> Path:
     """Annotate `src`, print three views one page each, stack the pages into one small PNG."""
     from PIL import Image
 
-    from sasac_check.annotate import annotate_copy
-    from sasac_check.rulefile import load_rules
+    from sasac_check.excel.annotate import annotate_copy
+    from sasac_check.rules.load import load_rules
 
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)

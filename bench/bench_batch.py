@@ -161,7 +161,8 @@ def main() -> None:
     args = ap.parse_args()
 
     from sasac_check.batch import BatchOptions, run_batch
-    from sasac_check.batch.bulk import write_returns
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the bulk generator is a test helper
+    from bulk import write_returns
 
     tmp = tempfile.TemporaryDirectory()
     root = Path(args.keep or tmp.name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,8 +24,10 @@ def main() -> None:
     args = ap.parse_args()
 
     from sasac_check.batch import BatchOptions, run_batch
-    from sasac_check.batch.bulk import write_returns
-    from sasac_check.batch.review import write_review
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the bulk generator is a test helper
+    from bulk import write_returns
+
+    from sasac_check.report.review import write_review
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.returns:

@@ -1,5 +1,5 @@
 """`python -m sasac_check` runs the command line."""
 
-from .cli import entry
+from sasac_check.cli import entry
 
 entry()

@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import __version__
-from .commands import COMMANDS
-from .rulefile import RuleFileError
+from sasac_check import __version__
+from sasac_check.commands import COMMANDS
+from sasac_check.rules.load import RuleFileError
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 EXITS_AFTER_MAIN = False  # set by entry(): the process ends right after main() (commands may skip tidying up)

@@ -12,7 +12,7 @@ import sys
 
 import xlwings as xw
 
-from sasac_check import addin_entry
+from sasac_check.excel import addin_entry
 
 payload = json.loads(sys.stdin.read())
 out = {}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from samples import consistent_values, plant_mistakes, write_return
 
-from sasac_check.samples import consistent_values, plant_mistakes, write_return
-from sasac_check.template import write_template
+from sasac_check.authoring.template import write_template
 
 
 @pytest.fixture(scope="session")

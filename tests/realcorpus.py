@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import samples
 
-from sasac_check import samples
-from sasac_check.catalog import catalog
-from sasac_check.fill import fill_rows
-from sasac_check.template import build_template
+from sasac_check.authoring.fill import fill_rows
+from sasac_check.authoring.template import build_template
+from sasac_check.model.catalog import catalog
 
 BS, IS, CF, SUP, COVER = "资产负债表", "利润表", "现金流量表", "补充资料", "封面"
 CUR_ASSETS = ("货币资金", "结算备付金", "拆出资金", "交易性金融资产", "以公允价值计量且其变动计入当期损益的金融资产",

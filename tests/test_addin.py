@@ -12,10 +12,10 @@ from pathlib import Path
 import openpyxl
 import xlwings as xw
 
-from sasac_check.actions import MARKS_SHEET, RESULTS_SHEET, check_grids, plan_check, plan_clear
-from sasac_check.annotate import grids_of_file
-from sasac_check.apply_openpyxl import apply_openpyxl
-from sasac_check.rulefile import load_rules
+from sasac_check.excel.actions import MARKS_SHEET, RESULTS_SHEET, check_grids, plan_check, plan_clear
+from sasac_check.excel.annotate import grids_of_file
+from sasac_check.excel.apply_openpyxl import apply_openpyxl
+from sasac_check.rules.load import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN, MISTAKES = ROOT / "workbooks" / "sample-clean.xlsx", ROOT / "workbooks" / "sample-mistakes.xlsx"
@@ -105,9 +105,9 @@ def test_scripts_via_custom_scripts_call():
 
 def test_desktop_path_needs_no_licence():
     """Without a key xlwings has no PRO features; the ribbon module still imports and plans from values."""
-    code = ("import sys, xlwings; assert not xlwings.__pro__; from sasac_check import addin_entry; "
-            "from sasac_check.annotate import grids_of_file; from sasac_check.actions import plan_check; "
-            "from sasac_check.rulefile import load_rules; "
+    code = ("import sys, xlwings; assert not xlwings.__pro__; from sasac_check.excel import addin_entry; "
+            "from sasac_check.excel.annotate import grids_of_file; from sasac_check.excel.actions import plan_check; "
+            "from sasac_check.rules.load import load_rules; "
             f"sys.exit(0 if plan_check(grids_of_file({str(MISTAKES)!r}), load_rules([])).actions else 1)")
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
     assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
@@ -200,7 +200,7 @@ def test_rerun_keeps_explanations_and_clear_restores(tmp_path):
 def test_engine_sees_same_findings_from_values_as_from_file():
     rs = load_rules([])
     c = check_grids(grids_of_file(MISTAKES), rs, str(MISTAKES))
-    from sasac_check.runner import check_files
+    from sasac_check.check.run import check_files
 
     assert {f.fingerprint() for f in c.findings} == {f.fingerprint() for f in check_files([MISTAKES], rs).findings}
 
@@ -209,7 +209,7 @@ def test_build_keeps_vba_and_writes_valid_ribbons(tmp_path):
     import zipfile
     from xml.etree import ElementTree as ET
 
-    from sasac_check.addin_build import ENTRIES, install, template_xlam
+    from sasac_check.excel.addin_build import ENTRIES, install, template_xlam
 
     made = install(tmp_path)
     tpl = zipfile.ZipFile(template_xlam())
@@ -222,5 +222,5 @@ def test_build_keeps_vba_and_writes_valid_ribbons(tmp_path):
         tab = root.find(".//{http://schemas.microsoft.com/office/2006/01/customui}tab")
         assert tab.get("idQ") == "q:SasacCheckTab" and tab.get("label") == "国资校验"
         shim = (tmp_path / ".sasac_check" / "python" / f"{p.stem}.py").read_text(encoding="utf-8")
-        assert "from sasac_check.addin_entry import main" in shim
+        assert "from sasac_check.excel.addin_entry import main" in shim
     assert '"PYTHONPATH"' in (tmp_path / ".myaddin" / "myaddin.conf").read_text(encoding="utf-8")

@@ -7,8 +7,7 @@ import subprocess
 import sys
 
 import openpyxl
-
-from sasac_check import samples
+import samples
 
 
 def test_region_summary_is_judged_and_written(tmp_path) -> None:

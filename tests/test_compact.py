@@ -8,11 +8,11 @@ import pickle
 import numpy as np
 import openpyxl
 import pytest
+from bulk import write_returns
 
-from sasac_check.batch.bulk import write_returns
-from sasac_check.reader import read_workbook
-from sasac_check.submission import Submission
-from sasac_check.table import SubmissionTable
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.submission import Submission
+from sasac_check.read.reader import read_workbook
 
 
 def _edit(src, dst, fn):

@@ -10,10 +10,10 @@ from xml.etree import ElementTree as ET
 
 import jsonschema
 import pytest
+import samples
 
-from sasac_check import samples
-from sasac_check.catalog import catalog
-from sasac_check.resources import data_path
+from sasac_check.model.catalog import catalog
+from sasac_check.model.resources import data_path
 
 KIND_RULE = {"threshold": "DEBT-IND-W", "required": "SCH-REQUIRED", "identity": "BS-001", "uscc": "SCH-USCC"}
 

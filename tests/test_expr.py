@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sasac_check import expr
-from sasac_check.catalog import catalog
-from sasac_check.interval import Iv, violated
-from sasac_check.rulefile import load_rules
-from sasac_check.submission import Submission
-from sasac_check.table import SubmissionTable
+from sasac_check.check.interval import Iv, violated
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.catalog import catalog
+from sasac_check.model.submission import Submission
+from sasac_check.rules import expr
+from sasac_check.rules.load import load_rules
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from samples import write_values_csv
 
-from sasac_check.catalog import key
-from sasac_check.fill import FillError, fill
-from sasac_check.reader import read_workbook
-from sasac_check.samples import write_values_csv
+from sasac_check.authoring.fill import FillError, fill
+from sasac_check.model.catalog import key
+from sasac_check.read.reader import read_workbook
 
 
 def _csv(path, lines: list[str], bom: bool = False):

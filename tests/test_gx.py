@@ -10,15 +10,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import samples
 
-from sasac_check import samples
-from sasac_check.catalog import catalog
+from sasac_check.check.evaluate import evaluate
+from sasac_check.check.schemas import validate
+from sasac_check.check.table import SubmissionTable
 from sasac_check.cli import main
-from sasac_check.evaluate import evaluate
-from sasac_check.rulefile import RuleSet, load_rules
-from sasac_check.schemas import validate
-from sasac_check.submission import Submission
-from sasac_check.table import SubmissionTable
+from sasac_check.model.catalog import catalog
+from sasac_check.model.submission import Submission
+from sasac_check.rules.load import RuleSet, load_rules
 
 gx = pytest.importorskip("great_expectations")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sasac_check.numbers import NotANumber, format_amount, format_percent, parse_number
+from sasac_check.read.numbers import NotANumber, format_amount, format_percent, parse_number
 
 
 @pytest.mark.parametrize(

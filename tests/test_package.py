@@ -57,7 +57,7 @@ def test_non_editable_install_runs_from_another_directory(wheel: Path, tmp_path:
     away.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     code = (
-        "import sasac_check, sasac_check.resources as r, sys;"
+        "import sasac_check, sasac_check.model.resources as r, sys;"
         "print(sasac_check.__file__); print(r.data_path('rules'));"
         "from sasac_check.cli import main;"
         "sys.exit(main(['check', str(r.data_path('workbooks') / 'sample-mistakes.xlsx'), '--format', 'json', '-o', 'out.json']))"

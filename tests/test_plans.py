@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from sasac_check.model.submission import Submission
 from sasac_check.plans import check_plan_table, load_plans, region_findings, targets_for
 from sasac_check.plans.judge import judge_return
 from sasac_check.plans.loader import load_plan, shipped_plan_files
-from sasac_check.rulefile import RuleFileError
-from sasac_check.submission import Submission
+from sasac_check.rules.load import RuleFileError
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "rules" / "plans" / "sources"  # copies of the seed documents the plans quote

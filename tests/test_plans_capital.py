@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sasac_check.evaluate import evaluate
-from sasac_check.rulefile import load_rules
-from sasac_check.submission import Submission
-from sasac_check.table import SubmissionTable
+from sasac_check.check.evaluate import evaluate
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.submission import Submission
+from sasac_check.rules.load import load_rules
 
 
 def _run(equity_end: float = 100.0, capital_end: float = 120.0, rule: str = "CAP-002", **extra: float) -> list:

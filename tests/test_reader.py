@@ -8,11 +8,11 @@ import zipfile
 
 import openpyxl
 import pytest
+from samples import USCC_CHARS, consistent_values, make_uscc, uscc_check_char, write_return
 
-from sasac_check.catalog import catalog, key
-from sasac_check.reader import read_workbook
-from sasac_check.samples import USCC_CHARS, consistent_values, make_uscc, uscc_check_char, write_return
-from sasac_check.submission import UnreadableWorkbook
+from sasac_check.model.catalog import catalog, key
+from sasac_check.model.submission import UnreadableWorkbook
+from sasac_check.read.reader import read_workbook
 
 
 def _rules(sub, rule):

@@ -15,12 +15,12 @@ from pathlib import Path
 import corpus_statements as cs
 import pytest
 import realcorpus as rc
+import samples
 
-from sasac_check import samples
-from sasac_check.kinds import kinds_of_submissions
-from sasac_check.reader import read_workbook
-from sasac_check.rulefile import shipped_rules
-from sasac_check.runner import check_files
+from sasac_check.check.kinds import kinds_of_submissions
+from sasac_check.check.run import check_files
+from sasac_check.read.reader import read_workbook
+from sasac_check.rules.load import shipped_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 # name → (builder, full template, rows deleted for the 单户 layout, 提示性 findings allowed (rule, item))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sasac_check.rulefile import RuleFileError, load_rules
+from sasac_check.rules.load import RuleFileError, load_rules
 
 CASES = {
     "syntax": ("rules:\n  - id: A-1\n    level: 强制性\n    check: 资产总计 == (负债合计\n", 4, "语法错误"),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from bulk import write_returns
+from samples import make_uscc
 
-from sasac_check import schemarules, schemas
-from sasac_check.batch.bulk import write_returns
-from sasac_check.catalog import catalog, key
-from sasac_check.reader import read_workbook
-from sasac_check.samples import make_uscc
-from sasac_check.submission import Submission
-from sasac_check.table import SubmissionTable
+from sasac_check.check import schemarules, schemas
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.catalog import catalog, key
+from sasac_check.model.submission import Submission
+from sasac_check.read.reader import read_workbook
 
 
 def _fields(f) -> tuple:

@@ -6,8 +6,7 @@ import subprocess
 import sys
 
 import openpyxl
-
-from sasac_check import samples
+import samples
 
 
 def test_annotated_copy_shows_targets_and_attainment(tmp_path) -> None:

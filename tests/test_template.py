@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import openpyxl
 
-from sasac_check.catalog import catalog
-from sasac_check.reader import _indicators
-from sasac_check.template import VERSION_NAME
+from sasac_check.authoring.template import VERSION_NAME
+from sasac_check.model.catalog import catalog
+from sasac_check.read.reader import _indicators
 
 
 def test_sheets_in_order(template_path):

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .pipeline import BatchOptions, BatchResult, run_batch
+from sasac_check.batch.pipeline import BatchOptions, BatchResult, run_batch
 
 __all__ = ["BatchOptions", "BatchResult", "run_batch"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .worker import ChunkResult, Job, process_chunk
+from sasac_check.batch.worker import ChunkResult, Job, process_chunk
 
 
 class ClusterUnavailable(Exception):

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..cover import period_year
-from ..model import Finding
-from ..numbers import format_percent
-from ..submission import Submission
-from .worker import FileRecord
+from sasac_check.batch.worker import FileRecord
+from sasac_check.check import priors
+from sasac_check.model.finding import Finding
+from sasac_check.model.submission import Submission
+from sasac_check.read.numbers import format_percent
 
 PEER_INDICATORS = ("资产负债率", "营业收入利润率", "净资产收益率", "全员劳动生产率", "研发经费投入强度", "营业现金比率",
                    "国有资本保值增值率")
@@ -49,26 +49,14 @@ def duplicates(records: Sequence[FileRecord]) -> list[Finding]:
     return out
 
 
-def match_priors(current: Sequence[FileRecord], candidates: Sequence[FileRecord]) -> list[tuple[FileRecord, FileRecord]]:
-    """Pair each return with the same enterprise's return of the year before (same period text preferred)."""
-    by_code: dict[str, list[FileRecord]] = defaultdict(list)
-    for c in candidates:
-        if c.status == "ok" and c.xp is not None:
-            by_code[c.cover.get("统一社会信用代码", "").strip().upper()].append(c)
-    pairs = []
-    for r in current:
-        if r.status != "ok" or r.xp is None:
-            continue
-        period = r.cover.get("报告期", "")
-        year = period_year(period)
-        if not year:
-            continue
-        cands = [c for c in by_code.get(r.cover.get("统一社会信用代码", "").strip().upper(), []) if c is not r]
-        match = [c for c in cands if period_year(c.cover.get("报告期", "")) == year - 1]
-        same = [c for c in match if c.cover.get("报告期", "") == period.replace(str(year), str(year - 1), 1)]
-        if same or match:
-            pairs.append((r, (same or match)[0]))
-    return pairs
+def match_priors(current: Sequence[FileRecord], candidates: Sequence[FileRecord]
+                 ) -> list[tuple[FileRecord, FileRecord | None, FileRecord | None]]:
+    """(return, its 上年末 return, its 上年同期 return) for every return with a prior, through the one matcher."""
+    cur = [r for r in current if r.status == "ok" and r.xp is not None]
+    cands = [c for c in candidates if c.status == "ok" and c.xp is not None]
+    pairings = priors.match([r.cover for r in cur], [c.cover for c in cands], [c.path for c in cands])
+    return [(r, None if p.year_end is None else cands[p.year_end], None if p.same_period is None else cands[p.same_period])
+            for r, p in zip(cur, pairings, strict=True) if p.year_end is not None or p.same_period is not None]
 
 
 def _submission(rec: FileRecord, keys: tuple[str, ...]) -> Submission:
@@ -84,21 +72,31 @@ def _submission(rec: FileRecord, keys: tuple[str, ...]) -> Submission:
     return s
 
 
-def cross_period(rs, keys: tuple[str, ...], pairs: Sequence[tuple[FileRecord, FileRecord]]) -> list[Finding]:
-    """The 跨期 rules over every pair (current, prior), a chunk at a time."""
-    from ..evaluate import evaluate
-    from ..table import SubmissionTable
+def cross_period(rs, keys: tuple[str, ...], triples: Sequence[tuple[FileRecord, FileRecord | None, FileRecord | None]]
+                 ) -> list[Finding]:
+    """The 跨期 rules over every return with a prior, a chunk at a time: each rule against the prior its
+    `compare_with` names (one evaluation of every rule where both priors are the same return, as for 年报)."""
+    from sasac_check.check.evaluate import evaluate
+    from sasac_check.check.table import SubmissionTable
 
     rules = [r for r in rs.rules if r.needs_prior]
     out: list[Finding] = []
     if not rules:
         return out
-    for start in range(0, len(pairs), XP_CHUNK):
-        chunk = pairs[start:start + XP_CHUNK]
-        cur = [_submission(c, keys) for c, _ in chunk]
-        pri = [_submission(p, keys) for _, p in chunk]
-        table = SubmissionTable.from_submissions(cur, pri)
-        out += evaluate(rs, table, rules)
+    by_kind = {k: [r for r in rules if r.compare_with == k] for k in priors.KINDS}
+    both = [(c, ye) for c, ye, sp in triples if ye is not None and ye is sp]
+    groups = [(both, rules),
+              ([(c, ye) for c, ye, sp in triples if ye is not None and ye is not sp], by_kind[priors.YEAR_END]),
+              ([(c, sp) for c, ye, sp in triples if sp is not None and ye is not sp], by_kind[priors.SAME_PERIOD])]
+    for pairs, group_rules in groups:
+        if not group_rules:
+            continue
+        for start in range(0, len(pairs), XP_CHUNK):
+            chunk = pairs[start:start + XP_CHUNK]
+            cur = [_submission(c, keys) for c, _ in chunk]
+            pri = [_submission(p, keys) for _, p in chunk]
+            table = SubmissionTable.from_submissions(cur, pri)
+            out += evaluate(rs, table, group_rules)
     return out
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .recordtable import table_of
-from .worker import FileRecord
+from sasac_check.batch.recordtable import table_of
+from sasac_check.batch.worker import FileRecord
 
 
 def run_gx_hook(records: list[FileRecord], keys: tuple[str, ...], rs, gx_dir: str) -> str:
     """Run the GX suite; a one-line Chinese summary (or why it could not run). Never raises."""
     try:
-        from ..gx.run import run_gx
+        from sasac_check.gx.run import run_gx
     except ImportError as e:
         return f"未运行 Great Expectations：{e}（请 pip install 'sasac-check[gx]'）"
     try:

@@ -6,17 +6,18 @@ import math
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Finding
-from ..runner import FileResult, RunResult, sort_findings
-from . import cross
-from .gcpause import paused_gc
-from .inputs import DEFAULT_MAX_MB, Task, discover
-from .worker import ChunkResult, FileRecord, Job, rules_for, warm
+from sasac_check.batch import cross
+from sasac_check.batch.gcpause import paused_gc
+from sasac_check.batch.inputs import DEFAULT_MAX_MB, Task, discover
+from sasac_check.batch.worker import ChunkResult, FileRecord, Job, rules_for, warm
+from sasac_check.check import priors
+from sasac_check.check.priors import KINDS
+from sasac_check.model.finding import Finding
+from sasac_check.model.result import FileResult, RunResult, tally
 
 # A chunk costs ≈ 6 ms beyond its returns (setting up the rules' evaluation, sending the results), ≈ 6 % of a
 # MIN_CHUNK of returns; only the last few chunks are that small, so that the workers finish within ≈ 0.05 s of
@@ -46,7 +47,7 @@ class BatchResult:
     """The run in the `check` contract (`result`), plus what the review needs besides."""
 
     result: RunResult
-    rule_ids: list[str]
+    rule_kinds: list[tuple[str, str | None]]  # every rule and the 跨期 kind it needs (report/junit.py)
     seconds: float
     indicator_units: dict[str, str] = field(default_factory=dict)
     pairs: int = 0
@@ -109,12 +110,12 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
         tqdm.monitor_interval = 0
         bar = tqdm(total=len(tasks) + len(prior_tasks), file=sys.stderr, unit="份", desc="校验", dynamic_ncols=True)
     records: list[FileRecord] = []
-    priors: list[FileRecord] = []
+    prior_records: list[FileRecord] = []
     findings: list[Finding] = []
     try:
         for res in _execute(jobs, opts, workers):
             for r in res.records:
-                (priors if r.prior else records).append(r)
+                (prior_records if r.prior else records).append(r)
             findings += res.findings
             if bar is not None:
                 bar.update(len(res.records))
@@ -123,22 +124,25 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
             bar.close()
     records.sort(key=lambda r: r.index)
     findings += cross.duplicates(records)
-    pairs = cross.match_priors(records, [*priors, *records])
+    pairs = cross.match_priors(records, [*prior_records, *records])
     findings += cross.cross_period(rs, keys, pairs)
+    paired = {c.path: {k: p.path for k, p in zip(KINDS, (ye, sp), strict=True) if p is not None} for c, ye, sp in pairs}
     findings += cross.peer_outliers(rs, records)
-    from .regions import region_findings
+    from sasac_check.batch.regions import region_findings
 
     found, regions = region_findings(rs, records, keys)
     findings += found
     n_pairs = len(pairs)
-    notes = _prior_notes(priors)
-    del priors, pairs
+    notes = _prior_notes(prior_records, {p.path for _, *ps in pairs for p in ps if p is not None})
+    del prior_records, pairs
     if opts.gx_dir:
-        from .gxhook import run_gx_hook
+        from sasac_check.batch.gxhook import run_gx_hook
 
         notes.append(run_gx_hook(records, keys, rs, opts.gx_dir))
-    result = _result(records, findings, opts.strict)
-    ids = sorted({r.id for r in rs.rules})
+    result = _result(records, findings, opts.strict, paired)
+    from sasac_check.report.junit import rule_kinds
+
+    ids = rule_kinds(rs)
     units = {n: i.unit for n, i in rs.indicators.items()}
     return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes, regions)
 
@@ -148,11 +152,11 @@ def _execute(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[Chun
     if not jobs:
         return
     if opts.cluster is not None:
-        from .cluster import run_on_cluster
+        from sasac_check.batch.cluster import run_on_cluster
 
         yield from run_on_cluster(opts.cluster, jobs)
         return
-    from .pool import LocalPool
+    from sasac_check.batch.pool import LocalPool
 
     with LocalPool(workers, opts.timeout) as pool:
         yield from pool.run(jobs)
@@ -161,28 +165,22 @@ def _execute(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[Chun
 PRIOR_NOTES_SHOWN = 10
 
 
-def _prior_notes(priors: list[FileRecord]) -> list[str]:
-    """One line per --prior input that could not be read (it is no submission under review, so it has no row)."""
-    bad = sorted((r for r in priors if r.status == "unreadable"), key=lambda r: r.index)
+def _prior_notes(prior_records: list[FileRecord], used: set[str]) -> list[str]:
+    """One line per --prior input that could not be read or that no return was compared with, with the reason."""
+    bad = sorted((r for r in prior_records if r.status == "unreadable"), key=lambda r: r.index)
     notes = [f"上期报表 {r.path} 无法读取，未用于跨期审核：{r.reason}" for r in bad[:PRIOR_NOTES_SHOWN]]
     if len(bad) > PRIOR_NOTES_SHOWN:
         notes.append(f"……另有 {len(bad) - PRIOR_NOTES_SHOWN} 份上期报表无法读取")
+    unused = sorted((r for r in prior_records if r.status == "ok" and r.path not in used), key=lambda r: r.index)
+    notes += priors.unused_notes([r.cover for r in unused], [r.path for r in unused], [], PRIOR_NOTES_SHOWN)
     return notes
 
 
-def _result(records: list[FileRecord], findings: list[Finding], strict: bool) -> RunResult:
-    """The same FileResults and ordering as runner.check_files."""
-    by_file = Counter((f.file, f.severity) for f in findings)
-    files = []
+def _result(records: list[FileRecord], findings: list[Finding], strict: bool,
+            paired: dict[str, dict[str, str]]) -> RunResult:
+    """The same FileResults, counts and ordering as check.run.check_files (one tally)."""
+    files = [FileResult(rec.path, rec.status, reason=rec.reason, cover=rec.cover, indicators=rec.indicators,
+                        priors=paired.get(rec.path, {})) for rec in records]
     for rec in records:
-        path, status = rec.path, rec.status
-        if status == "unreadable":
-            counts = {"error": 1, "warning": 0, "info": 0}
-        else:
-            counts = {"error": by_file[(path, "error")], "warning": by_file[(path, "warning")], "info": by_file[(path, "info")]}
-            if counts["error"] or (strict and counts["warning"]):
-                status = "failed"
-        files.append(FileResult(path, status, counts, rec.reason, rec.cover, rec.indicators))
         rec.xp = None
-    order = {r.path: i for i, r in enumerate(records)}
-    return RunResult(files, sort_findings(findings, order))
+    return tally(files, findings, strict, {r.path: i for i, r in enumerate(records)})

@@ -8,8 +8,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 
-from . import worker
-from .worker import ChunkResult, FileRecord, Job
+from sasac_check.batch import worker
+from sasac_check.batch.worker import ChunkResult, FileRecord, Job
 
 GRACE_SECONDS = 5.0  # after the in-worker alarm, how long the parent waits before killing the process
 

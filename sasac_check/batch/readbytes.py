@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..reader import read_bytes as _read_bytes
-from ..submission import Submission
+from sasac_check.model.submission import Submission
+from sasac_check.read.reader import read_bytes as _read_bytes
 
 
 def read_bytes(data: bytes, file: str, indicators: dict | None = None, compact: bool = False) -> Submission:

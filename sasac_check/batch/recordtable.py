@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..table import SubmissionTable
-from .worker import FileRecord, XPBlock
+from sasac_check.batch.worker import FileRecord, XPBlock
+from sasac_check.check.table import SubmissionTable
 
 
 class _RowCells(Mapping):

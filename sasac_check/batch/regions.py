@@ -1,78 +1,37 @@
-"""The 汇总 of each 监管机构 and year in a batch, summed from the workers' compact records, judged on its plan."""
+"""A batch's 汇总s: the workers' compact records fed to the one 汇总 (plans/summary.py), judged on their plans."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
-from ..cover import period_year
-from ..model import Finding
-from ..rulefile import RuleSet
-from ..submission import Submission
-from .recordtable import xp_runs
-from .worker import FileRecord
-
-
-class _Sum:
-    """The sums of one group's values (a value unknown in any return stays unknown), over its records' 跨期 rows."""
-
-    def __init__(self, recs: list[FileRecord], m: int) -> None:
-        self.values, self.widths = np.zeros(m), np.zeros(m)
-        self.present, self.unknown = np.zeros(m, dtype=bool), np.zeros(m, dtype=bool)
-        for block, rows in xp_runs(recs):  # a chunk's rows at a time: no batch-sized temporaries
-            vals = block.values[rows]
-            known = ~np.isnan(vals)
-            self.values += np.where(known, vals, 0.0).sum(axis=0)
-            self.widths += np.where(known, block.widths[rows], 0.0).sum(axis=0)
-            self.present |= known.any(axis=0)
-            self.unknown |= block.unknown[rows].any(axis=0)
-        self.cover = recs[0].cover
-        self.members = [r.path for r in recs]
-
-    def submission(self, keys: Sequence[str]) -> Submission:
-        sup, period = self.cover.get("监管机构", ""), self.cover.get("报告期", "")
-        out = Submission(file=f"{sup}{period}汇总", unit="元", scale=1.0)
-        out.cover = {"企业名称": f"{sup}汇总（{len(self.members)}户）", "监管机构": sup, "报告期": period,
-                     "金额单位": "元", "报表类型": self.cover.get("报表类型", ""), "合并范围": "汇总"}
-        for j, k in enumerate(keys):
-            if k.endswith("[本期值]"):  # values stated on 主要指标 do not add up
-                continue
-            if self.unknown[j]:
-                out.unknown.add(k)
-            elif self.present[j]:
-                out.values[k] = float(self.values[j])
-                out.widths[k] = float(self.widths[j])
-        return out
+from sasac_check.batch.recordtable import xp_runs
+from sasac_check.batch.worker import FileRecord
+from sasac_check.model.finding import Finding
+from sasac_check.plans.summary import Sum, select
+from sasac_check.rules.load import RuleSet
 
 
 def region_summaries(records: Sequence[FileRecord], keys: Sequence[str]) -> list:
-    """One RegionSummary per 监管机构 (annual returns only), each year's 汇总 summed in 元."""
-    from ..plans.region import RegionSummary
+    """One RegionSummary per 监管机构 (annual returns only), each year's 汇总 summed in 元 from the 跨期 rows."""
+    from sasac_check.plans.region import RegionSummary
 
-    groups: dict[str, dict[int, list[FileRecord]]] = {}
-    for rec in records:
-        if rec.status != "ok" or rec.xp is None:
-            continue
-        sup, period = rec.cover.get("监管机构", "").strip(), rec.cover.get("报告期", "")
-        year = period_year(period)
-        if not sup or year is None or not period.endswith("年度"):
-            continue
-        groups.setdefault(sup, {}).setdefault(year, []).append(rec)
-    out = []
-    for sup, by_year in sorted(groups.items()):
-        rsum = RegionSummary(sup)
-        for y, recs in sorted(by_year.items()):
-            acc = _Sum(recs, len(keys))
-            rsum.periods[y] = acc.submission(keys)
-            rsum.members[y] = acc.members
-        out.append(rsum)
-    return out
+    ok = [r for r in records if r.status == "ok" and r.xp is not None]
+    by_sup: dict[str, RegionSummary] = {}
+    for sel in select([r.cover for r in ok], [r.path for r in ok]):
+        rsum = by_sup.setdefault(sel.supervisor, RegionSummary(sel.supervisor))
+        members = [ok[i] for i in sel.included]
+        acc = Sum(len(keys))
+        for block, rows in xp_runs(members):  # a chunk's rows at a time: no batch-sized temporaries
+            acc.add(block.values[rows], block.widths[rows], block.unknown[rows])
+        rsum.periods[sel.year] = acc.submission(keys, members[0].cover if members else {}, len(members))
+        rsum.members[sel.year] = [r.path for r in members]
+        rsum.excluded[sel.year] = [(ok[i].path, why) for i, why in sel.excluded]
+    return [by_sup[k] for k in sorted(by_sup)]
 
 
 def region_findings(rs: RuleSet, records: Sequence[FileRecord], keys: Sequence[str]) -> tuple[list[Finding], list]:
     """The 汇总s and what their plans say of them (amount targets are judged here, never on one enterprise)."""
-    from ..plans.region import judge_summary
+    from sasac_check.plans.region import judge_summary
 
     summaries = region_summaries(records, keys)
     findings: list[Finding] = []

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..catalog import catalog
-from ..model import Finding
-from ..submission import Submission, UnreadableWorkbook
-from .gcpause import paused_gc
-from .inputs import Task
+from sasac_check.batch.gcpause import paused_gc
+from sasac_check.batch.inputs import Task
+from sasac_check.model.catalog import catalog
+from sasac_check.model.finding import Finding
+from sasac_check.model.submission import Submission, UnreadableWorkbook
 
 # The shared slot the parent watches for hung files: (array, slot) — [start time, task index] per slot.
 WATCH: tuple | None = None
@@ -107,7 +107,7 @@ def rules_for(paths: tuple[str, ...]):
     """The rule set (cached per process) and the keys 跨期 rules read."""
     got = _RULES.get(paths)
     if got is None:
-        from ..rulefile import load_rules, shipped_rules
+        from sasac_check.rules.load import load_rules, shipped_rules
 
         rs = load_rules(list(paths)) if paths else shipped_rules()
         got = _RULES[paths] = (rs, xp_keys(rs))
@@ -119,14 +119,12 @@ def warm() -> None:
 
     Workers never import pandas: they check the schema constraints with numpy (schemarules).
     """
-    from ..reader import _indicators
-    from ..runner import check_submissions  # noqa: F401 - imported for its side effect: modules loaded
-    from ..schemarules import validate  # noqa: F401 - likewise
+    from sasac_check.read.reader import _indicators
 
     _indicators()
     import python_calamine  # noqa: F401
 
-    from ..plans import shipped_plans
+    from sasac_check.plans import shipped_plans
 
     shipped_plans()
     gc.freeze()  # what is built so far lives as long as the process: forked workers never scan (and copy) it
@@ -134,8 +132,8 @@ def warm() -> None:
 
 def xp_keys(rs) -> tuple[str, ...]:
     """Every item[column] a 跨期 rule reads, on either side, plus every statement line and stated indicator."""
-    from .. import expr
-    from ..catalog import catalog
+    from sasac_check.model.catalog import catalog
+    from sasac_check.rules import expr
 
     cat = catalog()
     keys = set(cat.keys()) | {f"{name}[本期值]" for name in rs.indicators}
@@ -195,10 +193,10 @@ def _alarm(signum, frame):
 
 def _read(task: Task, zips: dict[str, zipfile.ZipFile], fds: dict[int, int] | None = None) -> Submission:
     if task.member is None:
-        from ..reader import read_workbook
+        from sasac_check.read.reader import read_workbook
 
         return read_workbook(task.path, compact=True, fd=fds.pop(task.index, None) if fds else None)
-    from .readbytes import read_bytes
+    from sasac_check.batch.readbytes import read_bytes
 
     zf = zips.get(task.path)
     if zf is None:
@@ -300,8 +298,8 @@ def _records(good: list[tuple[Task, Submission]], table, keys: tuple[str, ...], 
 
 
 def _check(rs, subs: list[Submission]):
-    from ..runner import check_submissions, compute_indicators, plan_findings
-    from ..schemarules import validate
+    from sasac_check.check.run import check_submissions, compute_indicators, plan_findings
+    from sasac_check.check.schemarules import validate
 
     # The schema constraints through numpy, not pandera: the same findings (schemarules), without pandas here.
     findings, table = check_submissions(rs, subs, schemas=False)
@@ -350,7 +348,7 @@ def _process_chunk(job: Job) -> ChunkResult:
     findings: list[Finding] = []
     if job.prior:
         if good:
-            from ..table import SubmissionTable
+            from sasac_check.check.table import SubmissionTable
 
             records += _records(good, SubmissionTable.from_submissions([s for _, s in good]), keys, {}, True)
         return ChunkResult(records, [], time.perf_counter() - t0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import check, rules, template
+from sasac_check.commands import check, rules, template
 
 COMMANDS = [check, template, rules]
 COMMANDS.append(__import__(f"{__name__}.gx", fromlist=["register"]))  # sasac-check gx export / run

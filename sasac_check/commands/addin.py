@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..addin_build import BuildError, build, install
+    from sasac_check.excel.addin_build import BuildError, build, install
 
     try:
         made = build(args.out) if args.addin_cmd == "build" else install(Path(args.dest) if args.dest else None)

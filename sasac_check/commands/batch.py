@@ -36,16 +36,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import cli
-    from ..batch.gcpause import paused_gc
+    from sasac_check import cli
+    from sasac_check.batch.gcpause import paused_gc
 
     with paused_gc(restore=not cli.EXITS_AFTER_MAIN):  # the outputs, too, are many small acyclic objects
         return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..batch import BatchOptions, run_batch
-    from ..cli import UsageError
+    from sasac_check.batch import BatchOptions, run_batch
+    from sasac_check.cli import UsageError
 
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers 必须为正整数")
@@ -55,7 +55,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         br = run_batch(args.paths, opts)
     except Exception as e:
-        from ..batch.cluster import ClusterUnavailable
+        from sasac_check.batch.cluster import ClusterUnavailable
 
         if isinstance(e, ClusterUnavailable):
             raise UsageError(str(e)) from None
@@ -64,17 +64,17 @@ def _run(args: argparse.Namespace) -> int:
     written = []
     review = _ReviewWriter(args.output, br) if args.output else None
     if args.json:
-        from ..report.jsonfmt import render_bytes
+        from sasac_check.report.jsonfmt import render_bytes
 
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_bytes(render_bytes(result))
         written.append(Path(args.json))
     if args.junit:
-        from ..batch.junit import write_junit
+        from sasac_check.report.junit import write_junit
 
-        written.append(write_junit(args.junit, result, br.rule_ids, args.strict))
+        written.append(write_junit(args.junit, result, br.rule_kinds, args.strict))
     if args.html:
-        from ..batch.html import write_html
+        from sasac_check.report.html import write_html
 
         written.append(write_html(args.html, result, br.indicator_units))
     if review is not None:
@@ -111,8 +111,8 @@ class _ReviewWriter:
     def __init__(self, path: str, br) -> None:
         import multiprocessing as mp
 
-        from ..batch.background import can_fork
-        from ..batch.review import write_review
+        from sasac_check.batch.background import can_fork
+        from sasac_check.report.review import write_review
 
         self.path = Path(path)
         self.proc = None
@@ -133,16 +133,10 @@ class _ReviewWriter:
 
 def _print(fmt: str, result, br, strict: bool) -> None:
     if fmt == "junit":
-        import tempfile
+        from sasac_check.report import junit
 
-        from ..batch.junit import write_junit
-
-        with tempfile.TemporaryDirectory() as d:
-            p = write_junit(Path(d) / "junit.xml", result, br.rule_ids, strict)
-            with p.open(encoding="utf-8") as fh:
-                for line in fh:
-                    sys.stdout.write(line)
+        junit.write(sys.stdout, result, br.rule_kinds, strict)
         return
-    from ..report import REPORTERS
+    from sasac_check.report import REPORTERS
 
     sys.stdout.write(REPORTERS[fmt](result))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..report import REPORTERS, emit
+from sasac_check.report import REPORTERS, emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,19 +27,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..rulefile import load_rules
-    from ..runner import check_files
+    from sasac_check.check.run import check_files
+    from sasac_check.rules.load import load_rules
 
     rs = load_rules(args.rules)  # rule-file mistakes surface before any workbook is read
     if args.plan:
-        from ..plans import load_plan
+        from sasac_check.plans import load_plan
 
         load_plan(args.plan)  # a broken plan file exits 2 before any workbook is read
     result = check_files(args.files, rs, strict=args.strict, prior=args.prior, plan=args.plan, use_plans=not args.no_plan)
     if args.format == "junit":
-        from ..report.junit import render as junit
+        from sasac_check.report import junit
 
-        text = junit(result, rule_ids=sorted({r.id for r in rs.rules if not r.needs_prior or args.prior}), strict=args.strict)
+        text = junit.render(result, junit.rule_kinds(rs), strict=args.strict)
     else:
         text = REPORTERS[args.format](result)
     emit(text, args.output)
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _annotate(args: argparse.Namespace, rs, result) -> None:
     try:
-        from ..annotate import annotate_copy
+        from sasac_check.excel.annotate import annotate_copy
     except ImportError:  # pragma: no cover - arrives with the add-in work
         print("此版本尚不支持 --annotate", file=sys.stderr)
         return

@@ -38,12 +38,12 @@ def _help(p: argparse.ArgumentParser) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..rulefile import load_rules
+    from sasac_check.rules.load import load_rules
 
     rs = load_rules(args.rules)
     try:
-        from ..gx import GXError
-        from ..gx.suite import SUITE_NAME, export_suite
+        from sasac_check.gx import GXError
+        from sasac_check.gx.suite import SUITE_NAME, export_suite
     except ImportError:
         print(INSTALL, file=sys.stderr)
         return 2
@@ -67,9 +67,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_run(args: argparse.Namespace) -> int:
-    from ..reader import read_workbook
-    from ..rulefile import load_rules
-    from ..submission import UnreadableWorkbook
+    from sasac_check.model.submission import UnreadableWorkbook
+    from sasac_check.read.reader import read_workbook
+    from sasac_check.rules.load import load_rules
 
     rs = load_rules(args.rules)
     subs, unreadable = [], []
@@ -83,8 +83,8 @@ def run_run(args: argparse.Namespace) -> int:
         print("没有可校验的报表。", file=sys.stderr)
         return 3
     try:
-        from ..gx import GXError
-        from ..gx.run import run_gx
+        from sasac_check.gx import GXError
+        from sasac_check.gx.run import run_gx
     except ImportError:
         print(INSTALL, file=sys.stderr)
         return 2

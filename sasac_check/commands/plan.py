@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..report import REPORTERS, emit
+from sasac_check.report import REPORTERS, emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,8 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ..plans import check_plan_table
-    from ..runner import FileResult, RunResult, sort_findings
+    from sasac_check.model.result import FileResult, tally
+    from sasac_check.plans import check_plan_table
 
     results, findings = [], []
     for f in args.files:
@@ -38,28 +38,19 @@ def run_check(args: argparse.Namespace) -> int:
             results.append(FileResult(f, "unreadable", reason="找不到文件"))
             continue
         try:
-            fs = check_plan_table(f, args.plan)
+            findings += check_plan_table(f, args.plan)
         except (OSError, ValueError, KeyError) as e:
-            results.append(FileResult(f, "unreadable", reason=f"无法读取：{e}"))
+            results.append(FileResult(f, "unreadable", reason=str(e)))
             continue
-        res = FileResult(f, "ok")
-        for x in fs:
-            res.counts[x.severity] += 1
-        if res.counts["error"] or (args.strict and res.counts["warning"]):
-            res.status = "failed"
-        results.append(res)
-        findings += fs
-    for r in results:
-        if r.status == "unreadable":
-            r.counts["error"] = 1
-    result = RunResult(results, sort_findings(findings))
+        results.append(FileResult(f, "ok", kind="规划表"))
+    result = tally(results, findings, args.strict, order={})
     text = REPORTERS[args.format](result)
     emit(text, args.output)
     return result.exit_code(args.strict)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from ..plans import load_plans
+    from sasac_check.plans import load_plans
 
     for p in load_plans(args.plans):
         print(f"{p.id}  {p.title}  （{'、'.join(p.supervisors)}，{p.years[0]}–{p.years[1]}年，{p.file}）")
@@ -72,8 +63,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from ..plans import load_plan
-    from ..rulefile import RuleFileError
+    from sasac_check.plans import load_plan
+    from sasac_check.rules.load import RuleFileError
 
     bad = 0
     for f in args.files:

@@ -25,11 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_template(args: argparse.Namespace) -> int:
     if args.kind == "plan":
-        from ..plans import write_plan_template
+        from sasac_check.plans import write_plan_template
 
         out = write_plan_template(args.output)
     else:
-        from ..template import write_template
+        from sasac_check.authoring.template import write_template
 
         out = write_template(args.output, full=args.kind == "full")
     print(f"已生成模板 {out}", file=sys.stderr)
@@ -37,8 +37,8 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_fill(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
-    from ..fill import FillError, fill
+    from sasac_check.authoring.fill import FillError, fill
+    from sasac_check.cli import UsageError
 
     try:
         fill(args.values, args.output, template=args.template)

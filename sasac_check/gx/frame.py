@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import expr
-from ..catalog import catalog
-from ..interval import Iv
-from ..rulefile import RuleSet
-from ..table import SubmissionTable
-from .translate import Derived, Translation, translate
+from sasac_check.check.interval import Iv
+from sasac_check.check.table import SubmissionTable
+from sasac_check.gx.translate import Derived, Translation, translate
+from sasac_check.model.catalog import catalog
+from sasac_check.rules import expr
+from sasac_check.rules.load import RuleSet
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,12 +39,12 @@ def derive(d: Derived, table: SubmissionTable) -> np.ndarray:
     if d.kind == "kind":  # where the rule applies given each return's kind (kinds.py, as the engine does)
         from types import SimpleNamespace
 
-        from .. import kinds
+        from sasac_check.check import kinds
 
         m = kinds.rule_mask(SimpleNamespace(id=d.rule_id, check=d.node), table, d.column)
         return np.ones(table.n, dtype=bool) if m is None else np.asarray(m, dtype=bool)
     if d.kind == "required":
-        from .. import kinds
+        from sasac_check.check import kinds
 
         m = kinds.required_rows(table, d.rule_id)
         return np.ones(table.n, dtype=bool) if m is None else np.asarray(m, dtype=bool)

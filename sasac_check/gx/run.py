@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..rulefile import RuleSet
-from ..submission import Submission
-from ..table import SubmissionTable
-from . import GXError
-from .frame import gx_frame
-from .suite import SUITE_NAME, build_suite
-from .translate import translate
+from sasac_check.check.table import SubmissionTable
+from sasac_check.gx import GXError
+from sasac_check.gx.frame import gx_frame
+from sasac_check.gx.suite import SUITE_NAME, build_suite
+from sasac_check.gx.translate import translate
+from sasac_check.model.submission import Submission
+from sasac_check.rules.load import RuleSet
 
 DATASOURCE, ASSET, BATCH, VALIDATION, CHECKPOINT = "sasac_check", "submissions", "whole_batch", "sasac_check_batch", "sasac_check"
 

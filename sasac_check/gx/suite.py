@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..rulefile import RuleSet
-from . import GXError
-from .translate import Spec, Translation, translate
+from sasac_check import __version__
+from sasac_check.gx import GXError
+from sasac_check.gx.translate import Spec, Translation, translate
+from sasac_check.rules.load import RuleSet
 
 SUITE_NAME = "sasac_check_rules"
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import expr
-from ..catalog import catalog, key
-from ..evaluate import indicator_of
-from ..rulefile import Rule, RuleSet
+from sasac_check.check.evaluate import indicator_of
+from sasac_check.model.catalog import catalog, key
+from sasac_check.rules import expr
+from sasac_check.rules.load import Rule, RuleSet
 
 
 def required_varies() -> frozenset[str]:
     """Required items some return kind does not need (kinds.py)."""
-    from ..kinds import _named
+    from sasac_check.check.kinds import _named
 
     return _named()[1]
 
@@ -205,7 +205,7 @@ def translate(rs: RuleSet) -> Translation:
 def _rule_spec(rule: Rule, col: str | None, tr: Translation, rs: RuleSet) -> Spec:
     meta = _base_meta(rule, col)
     cond = _condition(rule, col, tr, rs)
-    from ..kinds import rule_mask_needed
+    from sasac_check.check.kinds import rule_mask_needed
 
     if rule_mask_needed(rule.id):  # 单户格式, 含金融业务, 月度快报 …: the rule applies to some kinds only
         name = tr.add_derived(Derived(f"{KIND}{_sid(rule, col)}", "kind", rule.check, col, rule_id=rule.id,

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from ..submission import Submission
-from .choose import plans_for, shipped_plans
-from .judge import judge_return
-from .loader import load_plan, load_plans
-from .model import Plan, Target
-from .region import RegionSummary, judge_returns, region_findings, summary_submission
+from sasac_check.model.submission import Submission
+from sasac_check.plans.choose import plans_for, shipped_plans
+from sasac_check.plans.judge import judge_return
+from sasac_check.plans.loader import load_plan, load_plans
+from sasac_check.plans.model import Plan, Target
+from sasac_check.plans.region import RegionSummary, judge_returns, region_findings, summary_submission
 
 
 def __getattr__(name: str):
     """The plan-table parts import openpyxl: loaded when first asked for, not with every `check`."""
     if name in ("write_plan_template", "write_summary_sheet"):
-        from . import sheet
+        from sasac_check.plans import sheet
 
         return getattr(sheet, name)
     if name == "check_plan_table":
-        from .tablecheck import check_plan_table
+        from sasac_check.plans.tablecheck import check_plan_table
 
         return check_plan_table
     raise AttributeError(name)
@@ -25,7 +25,7 @@ def __getattr__(name: str):
 
 def targets_for(cover: dict) -> list[dict]:
     """The targets that bind one enterprise with this cover (for 主要指标's 目标值 / 完成情况), with sources."""
-    from ..cover import period_year
+    from sasac_check.read.cover import period_year
 
     year = period_year(str(cover.get("报告期", "")))
     out = []

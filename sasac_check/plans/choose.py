@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from ..cover import period_year
-from .loader import load_plan, load_plans
-from .model import Plan
+from sasac_check.plans.loader import load_plan, load_plans
+from sasac_check.plans.model import Plan
+from sasac_check.read.cover import period_year
 
 
 @lru_cache(maxsize=1)

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import expr
-from ..catalog import catalog
-from ..cover import period_year
-from ..interval import Iv, violated
-from ..model import Finding, severity_of
-from ..numbers import format_percent
-from ..rulefile import UNIT_SCALE, RuleSet
-from ..submission import Submission
-from ..table import SubmissionTable
-from .model import Plan, Target
+from sasac_check.check.interval import Iv, violated
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.catalog import catalog
+from sasac_check.model.finding import Finding, severity_of
+from sasac_check.model.submission import Submission
+from sasac_check.plans.model import Plan, Target
+from sasac_check.read.cover import period_year
+from sasac_check.read.numbers import format_percent
+from sasac_check.rules import expr
+from sasac_check.rules.load import UNIT_SCALE, RuleSet
 
 
 @dataclass(frozen=True)

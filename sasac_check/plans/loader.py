@@ -10,11 +10,11 @@ from typing import Any
 
 import jsonschema
 
-from .. import expr
-from ..resources import data_path
-from ..rulefile import LDict, RuleFileError, RuleSet, display_path, expand, load_yaml, shipped_rules
-from .model import Plan, Target
-from .names import measure_of, prior_of
+from sasac_check.model.resources import data_path
+from sasac_check.plans.model import Plan, Target
+from sasac_check.plans.names import measure_of, prior_of
+from sasac_check.rules import expr
+from sasac_check.rules.load import LDict, RuleFileError, RuleSet, display_path, expand, load_yaml, shipped_rules
 
 AMOUNT_UNITS = {"元", "万元", "亿元"}
 

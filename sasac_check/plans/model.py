@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import expr
-from ..rulefile import UNIT_SCALE
+from sasac_check.rules import expr
+from sasac_check.rules.load import UNIT_SCALE
 
 KINDS: dict[str, str] = {
     "level": "年度水平",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .. import expr
-from ..catalog import catalog
-from ..rulefile import RuleSet
+from sasac_check.model.catalog import catalog
+from sasac_check.rules import expr
+from sasac_check.rules.load import RuleSet
 
 # The column holding this period's value, and the one holding the prior period's, per statement.
 CURRENT = {"资产负债表": ("期末余额", "年初余额"), "利润表": ("本期金额", "上期金额"),

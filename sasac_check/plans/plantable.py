@@ -9,16 +9,16 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 
-from .. import expr
-from ..catalog import catalog
-from ..interval import Iv, violated
-from ..numbers import NotANumber, format_percent, parse_number
-from ..reader import coord
-from ..rulefile import UNIT_SCALE, RuleSet, shipped_rules
-from ..runner import compute_indicators
-from ..submission import Submission
-from ..table import SubmissionTable
-from .names import CURRENT, indicator_name, item_name
+from sasac_check.check.interval import Iv, violated
+from sasac_check.check.run import compute_indicators
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.catalog import catalog
+from sasac_check.model.submission import Submission
+from sasac_check.plans.names import CURRENT, indicator_name, item_name
+from sasac_check.read.numbers import NotANumber, format_percent, parse_number
+from sasac_check.read.reader import coord
+from sasac_check.rules import expr
+from sasac_check.rules.load import UNIT_SCALE, RuleSet, shipped_rules
 
 _YEAR = re.compile(r"^\s*((?:19|20)\d\d)\s*年?\s*$")
 _UNIT_IN_NAME = re.compile(r"[（(]\s*([^（）()]*?)\s*[）)]\s*$")

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..catalog import catalog
-from ..cover import period_year
-from ..model import Finding
-from ..rulefile import RuleSet, shipped_rules
-from ..runner import compute_indicators
-from ..submission import Submission
-from ..table import SubmissionTable
-from .choose import plans_for
-from .judge import finding, judge_return, judge_series
-from .model import Plan
+import numpy as np
+
+from sasac_check.check.run import compute_indicators
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.finding import Finding
+from sasac_check.model.submission import Submission
+from sasac_check.plans.choose import plans_for
+from sasac_check.plans.judge import finding, judge_return, judge_series
+from sasac_check.plans.model import Plan
+from sasac_check.plans.summary import Sum, select
+from sasac_check.read.cover import period_year
+from sasac_check.rules.load import RuleSet, shipped_rules
 
 
 @dataclass
@@ -25,65 +26,58 @@ class RegionSummary:
     supervisor: str
     periods: dict[int, Submission] = field(default_factory=dict)  # year -> 汇总 return
     members: dict[int, list[str]] = field(default_factory=dict)  # year -> files summed
+    excluded: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # year -> (file, why it was left out)
     indicators: dict[int, dict[str, float]] = field(default_factory=dict)  # year -> name -> value (fraction / unit)
     plans: list[str] = field(default_factory=list)
 
 
 def summary_submission(subs: Sequence[Submission]) -> Submission:
-    """The sum of the returns (in 元, half-widths added); a value unknown in any return is unknown in the sum."""
-    first = subs[0].cover
-    sup, period = first.get("监管机构", ""), first.get("报告期", "")
-    keys = catalog().keys()
-    out = Submission(file=f"{sup}{period}汇总", unit="元", scale=1.0)
-    out.cover = {"企业名称": f"{sup}汇总（{len(subs)}户）", "监管机构": sup, "报告期": period, "金额单位": "元",
-                 "报表类型": first.get("报表类型", ""), "合并范围": "汇总"}
-    for k in keys:
-        vals = [s.values[k] for s in subs if k in s.values]
-        if any(k in s.unknown for s in subs):
-            out.unknown.add(k)
-        elif vals:
-            out.values[k] = float(sum(vals))
-            out.widths[k] = float(sum(s.widths.get(k, 0.0) for s in subs))
-    return out
+    """The sum of the returns given (in 元, half-widths added), through the one 汇总's Sum."""
+    keys, vmat, wmat, unk = _matrices(subs)
+    acc = Sum(len(keys))
+    acc.add(vmat, wmat, unk)
+    return acc.submission(keys, subs[0].cover, len(subs))
 
 
-def group(subs: Sequence[Submission]) -> dict[str, dict[int, list[Submission]]]:
-    """Returns by 监管机构 and year (annual returns only: a 汇总 of months would mix periods)."""
-    out: dict[str, dict[int, list[Submission]]] = defaultdict(lambda: defaultdict(list))
-    for s in subs:
-        y = period_year(s.cover.get("报告期", ""))
-        sup = s.cover.get("监管机构", "").strip()
-        if y is None or not sup or not s.cover.get("报告期", "").endswith("年度"):
-            continue
-        out[sup][y].append(s)
-    return out
+def _matrices(subs: Sequence[Submission]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    table = SubmissionTable.from_submissions(subs)
+    keys, vmat, wmat = table.matrix  # type: ignore[misc]
+    unk = np.zeros(vmat.shape, dtype=bool)
+    col = {k: j for j, k in enumerate(keys)}
+    for k, mask in table.unknown.items():
+        if k in col:
+            unk[:, col[k]] = mask
+    return keys, vmat, wmat, unk
 
 
 def region_findings(
     submissions: Sequence[Submission], plans: Sequence[Plan] | None = None, rs: RuleSet | None = None,
     *, per_enterprise: bool = False,
 ) -> tuple[list[Finding], list[RegionSummary]]:
-    """Each 监管机构's 汇总 per year, judged against its plan (amount, ratio and growth targets).
+    """Each 监管机构's 汇总 per year (members chosen by plans/summary.py), judged against its plan.
 
     With `per_enterprise`, each return is also judged (提示性) on the targets that bind one enterprise;
     an amount target is never judged on an enterprise.
     """
     rs = rs or shipped_rules()
     findings: list[Finding] = []
-    summaries: list[RegionSummary] = []
-    for sup, by_year in sorted(group(submissions).items()):
-        rsum = RegionSummary(sup)
-        for y, subs in sorted(by_year.items()):
-            rsum.periods[y] = summary_submission(subs)
-            rsum.members[y] = [s.file for s in subs]
+    by_sup: dict[str, RegionSummary] = {}
+    for sel in select([s.cover for s in submissions], [s.file for s in submissions]):
+        rsum = by_sup.setdefault(sel.supervisor, RegionSummary(sel.supervisor))
+        members = [submissions[i] for i in sel.included]
+        rsum.periods[sel.year] = summary_submission(members)
+        rsum.members[sel.year] = [s.file for s in members]
+        rsum.excluded[sel.year] = [(submissions[i].file, why) for i, why in sel.excluded]
+    summaries = [by_sup[k] for k in sorted(by_sup)]
+    for rsum in summaries:
         findings += judge_summary(rsum, plans, rs)
         if per_enterprise:
             for plan in plans_for_summary(rsum, plans):
-                for x, subs in by_year.items():
-                    for s in subs:
-                        if plan.covers(sup, x):
-                            findings += judge_return(s, plan, rs)
-        summaries.append(rsum)
+                for s in submissions:
+                    y = period_year(s.cover.get("报告期", ""))
+                    if (s.cover.get("监管机构") or "").strip() == rsum.supervisor and y is not None and plan.covers(rsum.supervisor, y) \
+                            and s.cover.get("报告期", "").endswith("年度"):
+                        findings += judge_return(s, plan, rs)
     return findings, summaries
 
 

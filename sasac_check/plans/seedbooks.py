@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..resources import data_path
+from sasac_check.model.resources import data_path
 
 # (title, sheet, years, rows (label, unit, values…, 年均增速 or None)) as printed in the seed texts.
 DONGSHENG_ACTUALS = (

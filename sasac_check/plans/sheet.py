@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .region import RegionSummary
+from sasac_check.plans.region import RegionSummary
 
 # (row label, unit, statement key or indicator name) — the rows of the seeds' 东胜 表1, plus 利润总额 and 净利润.
 SUMMARY_ROWS: tuple[tuple[str, str, str], ...] = (
@@ -67,6 +67,15 @@ def summary_rows(summary: RegionSummary) -> tuple[list[str], list[list], str]:
     return header, rows, note
 
 
+def membership_rows(summary: RegionSummary) -> list[list[str]]:
+    """Which returns each year's 汇总 added and which it left out, and why: header first."""
+    rows = [["年度", "报表", "是否计入", "说明"]]
+    for y in sorted(summary.periods):
+        rows += [[f"{y}年", f, "计入", ""] for f in summary.members.get(y, [])]
+        rows += [[f"{y}年", f, "未计入", why] for f, why in summary.excluded.get(y, [])]
+    return rows
+
+
 def write_summary_sheet(wb: Workbook, summary: RegionSummary, title: str | None = None) -> Worksheet:
     """Add the 汇总 of one 监管机构 as a sheet (amounts in 亿元, ratios as %), values not formulas."""
     name = (title or f"汇总-{summary.supervisor}")[:31]
@@ -81,6 +90,10 @@ def write_summary_sheet(wb: Workbook, summary: RegionSummary, title: str | None 
             if c > 2:
                 cell.number_format = "0.00%" if unit == "%" or (c == len(header) and len(years) > 1) else "0.00"
     ws.cell(len(rows) + 3, 1, note)
+    for r, row in enumerate(membership_rows(summary), len(rows) + 5):
+        for c, v in enumerate(row, 1):
+            ws.cell(r, c).value = v  # file names are data: set as values, never parsed as formulas
+            ws.cell(r, c).data_type = "s"
     return ws
 
 

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import expr
-from ..interval import Iv
-from ..model import Finding
-from ..numbers import format_percent
-from ..rulefile import RuleSet, shipped_rules
-from .choose import shipped_plans
-from .judge import fails
-from .loader import load_plan
-from .model import Plan, Target
-from .names import indicator_name, item_name
-from .plantable import PlanTable, agree, computed_indicators, read_plan_tables, show
+from sasac_check.check.interval import Iv
+from sasac_check.model.finding import Finding
+from sasac_check.plans.choose import shipped_plans
+from sasac_check.plans.judge import fails
+from sasac_check.plans.loader import load_plan
+from sasac_check.plans.model import Plan, Target
+from sasac_check.plans.names import indicator_name, item_name
+from sasac_check.plans.plantable import PlanTable, agree, computed_indicators, read_plan_tables, show
+from sasac_check.read.numbers import format_percent
+from sasac_check.rules import expr
+from sasac_check.rules.load import RuleSet, shipped_rules
 
 SKIP_RATIO = {"国有资本保值增值率"}  # checked against the change of 所有者权益 below, as 提示性
 

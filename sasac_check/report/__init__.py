@@ -6,8 +6,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..runner import RunResult
-from . import jsonfmt, junit, text
+from sasac_check.model.result import RunResult
+from sasac_check.report import jsonfmt, junit, text
 
 Renderer = Callable[[RunResult], str]
 

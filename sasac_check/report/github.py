@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..runner import RunResult
+from sasac_check.model.result import RunResult
 
 _CMD = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -16,10 +16,7 @@ def _prop(s: str) -> str:
 
 
 def render(result: RunResult) -> str:
-    lines = []
-    for f in result.files:
-        if f.status == "unreadable":
-            lines.append(f"::error file={_prop(f.path)},title={_prop('无法读取')}::{_data(f'{f.path}：{f.reason}')}")
+    lines = []  # an unreadable file is a READ-UNREADABLE finding (model/result.py), annotated like the others
     for x in result.findings:
         where = f"{x.sheet}!{x.cell}" if x.cell else x.sheet
         title = f"{x.rule} {x.title}".strip() + (f"（{where}）" if where else "")

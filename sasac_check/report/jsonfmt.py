@@ -6,15 +6,14 @@ from typing import Any
 
 import orjson
 
-from .. import __version__
-from ..runner import RunResult
+from sasac_check import __version__
+from sasac_check.model.result import RunResult
 
 SCHEMA_VERSION = "1.0"
 
 
 def to_data(result: RunResult) -> dict:
     files = [r.to_dict() for r in result.files]
-    counts = {s: sum(r.counts[s] for r in result.files) for s in ("error", "warning", "info")}
     return {
         "tool": "sasac-check",
         "version": __version__,
@@ -24,7 +23,7 @@ def to_data(result: RunResult) -> dict:
             "ok": sum(1 for r in result.files if r.status == "ok"),
             "failed": sum(1 for r in result.files if r.status == "failed"),
             "unreadable": sum(1 for r in result.files if r.status == "unreadable"),
-            "counts": counts,
+            "counts": result.counts(),  # of the findings list itself (an unreadable file is a finding too)
         },
         "files": files,
         "findings": [f.to_dict() for f in result.findings],

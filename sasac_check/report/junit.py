@@ -1,48 +1,94 @@
-"""JUnit XML: one test suite per file, one test case per rule that ran, failures for 强制性 findings."""
+"""JUnit XML, the one writer of `check` and `batch`: a test suite per file, a test case per rule that ran on it.
+
+A rule ran on a file when it is no 跨期 rule, or when the file was compared with the prior return the rule's
+`compare_with` names (FileResult.priors). Failures are 强制性 findings (提示性 too with `strict`). The text is
+streamed to a file handle, so a batch of 10,000 returns never holds it whole.
+"""
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
-from xml.etree import ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+from xml.sax.saxutils import escape as _esc
+from xml.sax.saxutils import quoteattr
 
-from ..runner import RunResult
+from sasac_check.model.result import FileResult, RunResult
+
+RuleKinds = Sequence[tuple[str, str | None]]  # (rule id, None or the 跨期 kind it compares with), sorted by id
 
 
-def render(result: RunResult, rule_ids: list[str] | None = None, strict: bool = False) -> str:
-    suites = ET.Element("testsuites", name="sasac-check")
+def rule_kinds(rs) -> list[tuple[str, str | None]]:
+    """Every rule of a RuleSet with the prior it needs (None: it runs on every readable file)."""
+    kinds: dict[str, str | None] = {}
+    for r in rs.rules:
+        kinds.setdefault(r.id, r.compare_with if r.needs_prior else None)
+    return sorted(kinds.items())
+
+
+def _ids(res: FileResult, rules: RuleKinds, found: dict[str, list]) -> list[str]:
+    return list(dict.fromkeys([*(rid for rid, kind in rules if kind is None or kind in res.priors), *found]))
+
+
+def _failing(found: list, strict: bool) -> list:
+    return [f for f in found if f.severity == "error" or (strict and f.severity == "warning")]
+
+
+def write(fh: TextIO, result: RunResult, rules: RuleKinds, strict: bool = False) -> None:
+    """Stream the report to `fh`; the root's `failures` is counted first, in one cheap pass."""
     by_file: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for f in result.findings:
         by_file[f.file][f.rule].append(f)
-    total_fail = 0
+    total = sum(1 for res in result.files if res.status != "unreadable"
+                for found in by_file[res.path].values() if _failing(found, strict))
+    errors = sum(1 for res in result.files if res.status == "unreadable")
+    fh.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+             f'<testsuites name="sasac-check" failures="{total}" errors="{errors}">\n')
     for res in result.files:
-        suite = ET.SubElement(suites, "testsuite", name=res.path)
+        name = quoteattr(res.path)
         if res.status == "unreadable":
-            case = ET.SubElement(suite, "testcase", classname=res.path, name="READ")
-            ET.SubElement(case, "error", message=res.reason, type="unreadable").text = res.reason
-            suite.set("tests", "1")
-            suite.set("errors", "1")
-            suite.set("failures", "0")
+            fh.write(f'  <testsuite name={name} tests="1" failures="0" errors="1">\n'
+                     f'    <testcase classname={name} name="READ">\n'
+                     f'      <error message={quoteattr(res.reason)} type="unreadable">{_esc(res.reason)}</error>\n'
+                     "    </testcase>\n  </testsuite>\n")
             continue
-        rules = by_file[res.path]
-        ids = list(dict.fromkeys([*(rule_ids or []), *rules]))
-        failures = 0
+        found_by_rule = by_file[res.path]
+        ids = _ids(res, rules, found_by_rule)
+        body, failures = [], 0
         for rid in ids:
-            case = ET.SubElement(suite, "testcase", classname=res.path, name=rid)
-            found = rules.get(rid, [])
-            failing = [f for f in found if f.severity == "error" or (strict and f.severity == "warning")]
+            found = found_by_rule.get(rid, [])
+            if not found:
+                body.append(f"    <testcase classname={name} name={quoteattr(rid)} />\n")
+                continue
+            failing = _failing(found, strict)
+            rest = [f for f in found if f not in failing]
+            inner = ""
             if failing:
                 failures += 1
                 msg = "；".join(f"{f.sheet}!{f.cell} {f.message}" for f in failing)
-                ET.SubElement(case, "failure", message=failing[0].message, type=failing[0].severity).text = msg
-            rest = [f for f in found if f not in failing]
+                inner += (f"      <failure message={quoteattr(failing[0].message)} type={quoteattr(failing[0].severity)}>"
+                          f"{_esc(msg)}</failure>\n")
             if rest:
-                ET.SubElement(case, "system-out").text = "\n".join(
-                    f"[{f.level}] {f.sheet}!{f.cell} {f.message}" for f in rest
-                )
-        suite.set("tests", str(len(ids)))
-        suite.set("failures", str(failures))
-        suite.set("errors", "0")
-        total_fail += failures
-    suites.set("failures", str(total_fail))
-    ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+                text = "\n".join(f"[{f.level}] {f.sheet}!{f.cell} {f.message}" for f in rest)
+                inner += f"      <system-out>{_esc(text)}</system-out>\n"
+            body.append(f"    <testcase classname={name} name={quoteattr(rid)}>\n{inner}    </testcase>\n")
+        fh.write(f'  <testsuite name={name} tests="{len(ids)}" failures="{failures}" errors="0">\n')
+        fh.writelines(body)
+        fh.write("  </testsuite>\n")
+    fh.write("</testsuites>\n")
+
+
+def render(result: RunResult, rules: RuleKinds = (), strict: bool = False) -> str:
+    buf = io.StringIO()
+    write(buf, result, rules, strict)
+    return buf.getvalue()
+
+
+def write_junit(path: str | Path, result: RunResult, rules: RuleKinds, strict: bool = False) -> Path:
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as fh:
+        write(fh, result, rules, strict)
+    return out

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from ..model import SEVERITY_LABEL
-from ..runner import RunResult
+from sasac_check.model.finding import SEVERITY_LABEL
+from sasac_check.model.result import RunResult
 
 _STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
 

@@ -1,0 +1,1 @@
+"""Writing returns: the standard template and filling it from data."""

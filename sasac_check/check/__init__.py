@@ -1,0 +1,1 @@
+"""Submissions to findings: the table, interval arithmetic, rule evaluation, schemas, the run."""

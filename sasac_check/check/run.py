@@ -1,0 +1,151 @@
+"""Checks returns end to end: read, validate schemas, evaluate rules, compute indicators, summarise."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from sasac_check.check import priors
+from sasac_check.check.evaluate import evaluate
+from sasac_check.check.interval import Iv
+from sasac_check.check.priors import SAME_PERIOD, YEAR_END
+from sasac_check.check.table import SubmissionTable
+from sasac_check.model.catalog import catalog
+from sasac_check.model.finding import Finding
+from sasac_check.model.result import FileResult, RunResult, tally
+from sasac_check.model.submission import Submission, UnreadableWorkbook
+from sasac_check.rules import expr
+from sasac_check.rules.load import RuleSet
+
+
+def compute_indicators(rs: RuleSet, table: SubmissionTable) -> dict[str, Iv]:
+    """Every indicator over every row, in its own unit (fractions for %)."""
+    cat = catalog()
+    ev = expr.Evaluator(table, cat)
+    return {name: ev.num(ind.value_node) for name, ind in rs.indicators.items()}
+
+
+def check_submissions(
+    rs: RuleSet, subs: Sequence[Submission], priors: PriorsArg = None, schemas: bool = True
+) -> tuple[list[Finding], SubmissionTable]:
+    """Reader problems, schema failures and rule failures of already-read submissions.
+
+    `priors`: the prior-period returns aligned with `subs`, one list for every 跨期 rule, or a mapping
+    上年末 / 上年同期 → list (check/priors.py says which is which). `schemas=False` leaves the pandera
+    validation to the caller.
+    """
+    by_kind = _priors_by_kind(priors)
+    table = SubmissionTable.from_submissions(subs, by_kind.get(SAME_PERIOD))
+    findings = [p for s in subs for p in s.problems]
+    if schemas:
+        from sasac_check.check.schemas import validate
+
+        findings += validate(table)
+    year_end = [r for r in rs.rules if r.needs_prior and r.compare_with == YEAR_END]
+    findings += evaluate(rs, table, [r for r in rs.rules if not (r.needs_prior and r.compare_with == YEAR_END)])
+    if year_end:
+        ye = by_kind.get(YEAR_END)
+        sp = by_kind.get(SAME_PERIOD)
+        same = ye is sp or (ye is not None and sp is not None and all(a is b for a, b in zip(ye, sp, strict=True)))
+        findings += evaluate(rs, table if same else table.with_prior(ye), year_end)
+    return findings, table
+
+
+PriorsArg = Sequence[Submission | None] | Mapping[str, Sequence[Submission | None]] | None
+
+
+def _priors_by_kind(priors: PriorsArg) -> dict[str, Sequence[Submission | None]]:
+    if priors is None:
+        return {}
+    if isinstance(priors, Mapping):
+        return dict(priors)
+    return {YEAR_END: priors, SAME_PERIOD: priors}
+
+
+def check_files(
+    paths: Sequence[str | Path],
+    rs: RuleSet,
+    strict: bool = False,
+    prior: Sequence[str | Path] = (),
+    plan: str | Path | None = None,
+    use_plans: bool = True,
+) -> RunResult:
+    """Check each file (and its prior period, where given); an unreadable file is a result, not a crash.
+
+    The returns under check are prior-period candidates for each other, as in a batch. Each return is also
+    judged (提示性) on the plan targets that bind one enterprise: the plan chosen by the cover's 监管机构 and
+    报告期, or `plan`. Region-wide amount targets are judged only in a batch.
+    """
+    from sasac_check.read.reader import read_workbook
+
+    results: list[FileResult] = []
+    subs: list[Submission] = []
+    for p in paths:
+        try:
+            subs.append(read_workbook(p))
+            results.append(FileResult(str(p), "ok"))
+        except UnreadableWorkbook as e:
+            results.append(FileResult(str(p), "unreadable", reason=e.reason))
+    notes: list[str] = []
+    pri = pair_priors(subs, prior, notes)
+    findings: list[Finding] = []
+    if subs:
+        findings, table = check_submissions(rs, subs, pri)
+        if use_plans:
+            findings += plan_findings(rs, subs, plan)
+        inds = compute_indicators(rs, table)
+        readable = [r for r in results if r.status != "unreadable"]
+        for i, (res, sub) in enumerate(zip(readable, subs, strict=True)):
+            res.cover = dict(sub.cover)
+            res.indicators = {n: _mid(iv, i) for n, iv in inds.items()}
+            res.priors = {k: v[i].file for k, v in pri.items() if v[i] is not None}
+    out = tally(results, findings, strict, {str(p): i for i, p in enumerate(paths)})
+    out.notes = notes
+    return out
+
+
+def plan_findings(rs: RuleSet, subs: Sequence[Submission], plan: str | Path | None = None) -> list[Finding]:
+    """The targets of each return's plan that bind one enterprise and are missed (提示性)."""
+    from sasac_check.plans import judge_return, load_plan, plans_for
+
+    forced = [load_plan(plan)] if plan else None  # loaded once, not once per return
+    out: list[Finding] = []
+    for sub in subs:
+        for p in forced if forced is not None else plans_for(sub.cover):
+            out += judge_return(sub, p, rs)
+    return out
+
+
+def _mid(iv: Iv, i: int) -> float | None:
+    v = float(iv.mid[i])
+    return None if not np.isfinite(v) else round(v, 6)
+
+
+def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list[str]
+                ) -> dict[str, list[Submission | None]]:
+    """The prior-period returns of each return, by kind (上年末 / 上年同期), through the one matcher.
+
+    Candidates are the `prior` files and the returns under check themselves. A prior file that cannot be
+    read, or that no return is compared with, is named in `notes` with the reason.
+    """
+    extra: list[Submission] = []
+    for p in prior:
+        try:
+            extra.append(_read(p))
+        except UnreadableWorkbook as e:
+            notes.append(f"上期报表 {p} 无法读取，未用于跨期审核：{e.reason}")
+    cands = [*extra, *subs]
+    names = [c.file for c in cands]
+    pairings = priors.match([s.cover for s in subs], [c.cover for c in cands], names)
+    notes += priors.unused_notes([c.cover for c in extra], [c.file for c in extra], [
+        priors.Pairing(*(None if i is None or i >= len(extra) else i for i in (pr.year_end, pr.same_period)))
+        for pr in pairings])
+    return {k: [None if (i := pr.get(k)) is None else cands[i] for pr in pairings] for k in priors.KINDS}
+
+
+def _read(p: str | Path) -> Submission:
+    from sasac_check.read.reader import read_workbook
+
+    return read_workbook(p)

@@ -1,0 +1,1 @@
+"""The data everyone shares: findings, submissions, the item catalogue, shipped data folders."""

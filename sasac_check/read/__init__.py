@@ -1,0 +1,1 @@
+"""Bytes to a Submission: sniffing, sources, label layout, values with their precision, the cover."""

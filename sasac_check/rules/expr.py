@@ -1,0 +1,492 @@
+"""The rule expression language: parsed (never eval'ed) into a small tree, evaluated over intervals.
+
+Syntax is a safe subset of Python expressions with Chinese names:
+
+    资产总计[期末余额] == 流动资产合计 + 非流动资产合计      item[column]; a bare item takes the rule's column
+    sum(货币资金, 存货) · abs(x) · min(a, b) · max(a, b) · avg(年初, 期末)
+    growth(本期, 上期) · cagr(末期, 基期, 年数)          growth (减亏率 for a loss base) and CAGR
+    上期.资产总计[期末余额]                              the prior period's return (跨期)
+    资产负债率 <= 65%                                   an indicator by name; 65% means 0.65
+    行业类型 == "工业" and 合并范围 in ["合并"]           cover fields, in preconditions
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from sasac_check.check.interval import Iv, certainly, violated
+from sasac_check.model.catalog import Catalog
+
+FUNCTIONS = {"sum", "abs", "min", "max", "avg", "growth", "cagr"}
+PRIOR = "上期"
+_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*[%％]")
+_CMP = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+_BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
+class ExprError(ValueError):
+    """A mistake in an expression; `col` is the 0-based column inside the expression text."""
+
+    def __init__(self, message: str, col: int = 0) -> None:
+        super().__init__(message)
+        self.col = col
+
+
+# --- the tree --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Node:
+    pass
+
+
+@dataclass(frozen=True)
+class Const(Node):
+    value: float | str | tuple
+
+
+@dataclass(frozen=True)
+class Ref(Node):
+    item: str
+    column: str | None  # None: the rule's current column
+    prior: bool = False
+
+
+@dataclass(frozen=True)
+class Field(Node):
+    name: str
+
+
+@dataclass(frozen=True)
+class Stated(Node):
+    """An indicator's value as stated on the 主要指标 sheet (in the indicator's own unit)."""
+
+    indicator: str
+
+
+@dataclass(frozen=True)
+class Bin(Node):
+    op: str
+    a: Node
+    b: Node
+
+
+@dataclass(frozen=True)
+class Neg(Node):
+    a: Node
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    fn: str
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Cmp(Node):
+    ops: tuple[str, ...]
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class BoolOp(Node):
+    op: str  # and | or | not
+    values: tuple[Node, ...]
+
+
+# --- names -----------------------------------------------------------------------------------------
+@dataclass
+class Namespace:
+    """What names an expression may use: items (and aliases), cover fields, indicators."""
+
+    catalog: Catalog
+    indicators: dict[str, Node] = field(default_factory=dict)  # name -> parsed formula
+    indicator_aliases: dict[str, str] = field(default_factory=dict)
+    extra_fields: set[str] = field(default_factory=set)
+
+    def suggest(self, name: str) -> str:
+        near = self.catalog.suggest(name)
+        import difflib
+
+        near += difflib.get_close_matches(name, list(self.indicators), n=2, cutoff=0.5)
+        return f"（是否指：{'、'.join(dict.fromkeys(near))}？）" if near else ""
+
+
+def parse(text: str, ns: Namespace) -> Node:
+    """Parse one expression; raises ExprError with a Chinese message and the column of the mistake."""
+    src = _PERCENT.sub(lambda m: f"({m.group(1)}/100)", str(text).strip())
+    src = src.replace("（", "(").replace("）", ")").replace("，", ",").replace("“", '"').replace("”", '"')
+    try:
+        tree = ast.parse(src, mode="eval")
+    except SyntaxError as e:
+        raise ExprError(f"表达式语法错误：{e.msg}（{text}）", (e.offset or 1) - 1) from None
+    return _Builder(ns).build(tree.body)
+
+
+class _Builder:
+    def __init__(self, ns: Namespace) -> None:
+        self.ns = ns
+
+    def fail(self, node: ast.AST, msg: str) -> ExprError:
+        return ExprError(msg, getattr(node, "col_offset", 0))
+
+    def build(self, n: ast.AST) -> Node:
+        if isinstance(n, ast.Constant):
+            if isinstance(n.value, bool) or not isinstance(n.value, int | float | str):
+                raise self.fail(n, f"不支持的常量：{n.value!r}")
+            return Const(n.value if isinstance(n.value, str) else float(n.value))
+        if isinstance(n, ast.List | ast.Tuple | ast.Set):
+            vals = []
+            for e in n.elts:
+                if not isinstance(e, ast.Constant):
+                    raise self.fail(e, "列表中只能写常量")
+                vals.append(e.value)
+            return Const(tuple(vals))
+        if isinstance(n, ast.Name):
+            return self.name(n, n.id, None, prior=False)
+        if isinstance(n, ast.Attribute):
+            if isinstance(n.value, ast.Name) and n.value.id == PRIOR:
+                return self.name(n, n.attr, None, prior=True)
+            raise self.fail(n, "只支持“上期.项目”形式的引用")
+        if isinstance(n, ast.Subscript):
+            col = n.slice
+            col_name = col.id if isinstance(col, ast.Name) else col.value if isinstance(col, ast.Constant) else None
+            if not isinstance(col_name, str):
+                raise self.fail(n, "列选择应写作 项目[列名]，如 资产总计[期末余额]")
+            base = n.value
+            if isinstance(base, ast.Name):
+                return self.name(base, base.id, col_name, prior=False)
+            if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == PRIOR:
+                return self.name(base, base.attr, col_name, prior=True)
+            raise self.fail(n, "列选择只能用于项目名")
+        if isinstance(n, ast.BinOp):
+            op = _BIN.get(type(n.op))
+            if op is None:
+                raise self.fail(n, "只支持 + - * / 四则运算")
+            return Bin(op, self.build(n.left), self.build(n.right))
+        if isinstance(n, ast.UnaryOp):
+            if isinstance(n.op, ast.USub):
+                return Neg(self.build(n.operand))
+            if isinstance(n.op, ast.UAdd):
+                return self.build(n.operand)
+            if isinstance(n.op, ast.Not):
+                return BoolOp("not", (self.build(n.operand),))
+            raise self.fail(n, "不支持的运算符")
+        if isinstance(n, ast.Call):
+            if not isinstance(n.func, ast.Name) or n.func.id not in FUNCTIONS:
+                fname = getattr(n.func, "id", "?")
+                raise self.fail(n, f"未知函数 {fname}，可用：{', '.join(sorted(FUNCTIONS))}")
+            if n.keywords:
+                raise self.fail(n, "函数不接受关键字参数")
+            args = tuple(self.build(a) for a in n.args)
+            arity = {"abs": (1, 1), "growth": (2, 2), "cagr": (3, 3), "avg": (1, 99), "sum": (1, 999)}
+            lo, hi = arity.get(n.func.id, (1, 99))
+            if not lo <= len(args) <= hi:
+                raise self.fail(n, f"函数 {n.func.id} 的参数个数不对")
+            return Call(n.func.id, args)
+        if isinstance(n, ast.Compare):
+            ops = []
+            for o in n.ops:
+                if isinstance(o, ast.In | ast.NotIn):
+                    ops.append("in" if isinstance(o, ast.In) else "not in")
+                elif type(o) in _CMP:
+                    ops.append(_CMP[type(o)])
+                else:
+                    raise self.fail(n, "不支持的比较运算")
+            return Cmp(tuple(ops), (self.build(n.left), *(self.build(c) for c in n.comparators)))
+        if isinstance(n, ast.BoolOp):
+            return BoolOp("and" if isinstance(n.op, ast.And) else "or", tuple(self.build(v) for v in n.values))
+        raise self.fail(n, f"不支持的表达式成分：{type(n).__name__}")
+
+    def name(self, node: ast.AST, raw: str, column: str | None, prior: bool) -> Node:
+        cat = self.ns.catalog
+        item = cat.resolve(raw)
+        if item is not None:
+            sheet = cat.sheet(cat.item(item).sheet)
+            if column is not None:
+                col = cat.column_of(sheet, column)
+                if col is None:
+                    raise self.fail(node, f"{sheet.name}没有列“{column}”，可用：{'、'.join(sheet.columns)}")
+                column = col
+            return Ref(item, column, prior)
+        if column is None and not prior:
+            ind = self.ns.indicator_aliases.get(raw, raw)
+            if ind in self.ns.indicators:
+                return self.ns.indicators[ind]
+            if cat.cover_field(raw) is not None or raw in self.ns.extra_fields:
+                return Field(raw)
+        raise self.fail(node, f"未知项目“{raw}”{self.ns.suggest(raw)}")
+
+
+# --- evaluation ------------------------------------------------------------------------------------
+class Table(Protocol):
+    """What evaluation needs of the submissions table."""
+
+    n: int
+
+    def interval(self, key: str, prior: bool = False) -> Iv: ...
+
+    def text(self, name: str) -> np.ndarray: ...
+
+
+def column_for(catalog: Catalog, item: str, column: str | None, current: str | None) -> str:
+    """The column a reference reads: its own, else the rule's current one (by position across sheets)."""
+    cols = catalog.sheet(catalog.item(item).sheet).columns
+    if column is not None:
+        return column
+    if current is None:
+        return cols[0]
+    if current in cols:
+        return current
+    for s in catalog.sheets:
+        if current in s.columns:
+            idx = s.columns.index(current)
+            return cols[idx] if idx < len(cols) else cols[0]
+    return cols[0]
+
+
+class Evaluator:
+    """Evaluates trees over one table, for one current column."""
+
+    def __init__(self, table: Table, catalog: Catalog, current: str | None = None) -> None:
+        self.t, self.cat, self.cur = table, catalog, current
+
+    def num(self, n: Node) -> Iv:
+        t = self.t
+        if isinstance(n, Const):
+            if not isinstance(n.value, float):
+                raise ExprError(f"此处需要数值，得到 {n.value!r}")
+            return Iv.point(n.value, t.n)
+        if isinstance(n, Ref):
+            col = column_for(self.cat, n.item, n.column, self.cur)
+            return t.interval(f"{n.item}[{col}]", prior=n.prior)
+        if isinstance(n, Stated):
+            return t.interval(f"{n.indicator}[本期值]")
+        if isinstance(n, Bin):
+            a, b = self.num(n.a), self.num(n.b)
+            return {"+": Iv.__add__, "-": Iv.__sub__, "*": Iv.__mul__, "/": Iv.__truediv__}[n.op](a, b)
+        if isinstance(n, Neg):
+            return -self.num(n.a)
+        if isinstance(n, Call):
+            args = [self.num(a) for a in n.args]
+            if n.fn == "sum":
+                out = args[0]
+                for a in args[1:]:
+                    out = out + a
+                return out
+            if n.fn == "avg":
+                out = args[0]
+                for a in args[1:]:
+                    out = out + a
+                return out / Iv.point(float(len(args)), t.n)
+            if n.fn == "abs":
+                return args[0].abs()
+            if n.fn == "min":
+                return Iv.minimum(*args)
+            if n.fn == "max":
+                return Iv.maximum(*args)
+            if n.fn == "growth":
+                return growth(args[0], args[1])
+            if n.fn == "cagr":
+                return cagr(args[0], args[1], args[2])
+        if isinstance(n, Field):
+            raise ExprError(f"封面字段“{n.name}”不是数值")
+        raise ExprError("此处需要数值表达式")
+
+    def truth(self, n: Node) -> np.ndarray:
+        """Where a precondition certainly holds."""
+        if isinstance(n, BoolOp):
+            parts = [self.truth(v) for v in n.values]
+            if n.op == "not":
+                return ~parts[0]
+            return np.logical_and.reduce(parts) if n.op == "and" else np.logical_or.reduce(parts)
+        if isinstance(n, Cmp):
+            out = np.ones(self.t.n, dtype=bool)
+            for op, a, b in zip(n.ops, n.operands, n.operands[1:], strict=False):
+                out &= self._cmp_truth(op, a, b)
+            return out
+        raise ExprError("前提条件应为比较，如 合并范围 == \"合并\"")
+
+    def _cmp_truth(self, op: str, a: Node, b: Node) -> np.ndarray:
+        if isinstance(a, Field) or isinstance(b, Field) or _is_text(a) or _is_text(b):
+            left, right = self._text(a), self._text(b)
+            if op in ("in", "not in"):
+                if not isinstance(b, Const) or not isinstance(b.value, tuple):
+                    raise ExprError("in 的右边应为列表，如 [\"工业\", \"非工业\"]")
+                res = np.isin(left, [str(v) for v in b.value])
+                return res if op == "in" else ~res
+            if op == "==":
+                return left == right
+            if op == "!=":
+                return left != right
+            raise ExprError("文本只能比较 == 或 !=")
+        return certainly(op, self.num(a), self.num(b))
+
+    def _text(self, n: Node) -> np.ndarray:
+        if isinstance(n, Field):
+            return self.t.text(n.name)
+        if isinstance(n, Const) and isinstance(n.value, str):
+            return np.full(self.t.n, n.value, dtype=object)
+        if isinstance(n, Const) and isinstance(n.value, tuple):
+            return np.full(self.t.n, None, dtype=object)
+        raise ExprError("此处需要封面字段或文本")
+
+    def check(self, n: Cmp, abs_tol: float = 0.0, rel_tol: float = 0.0) -> tuple[np.ndarray, Iv, Iv]:
+        """Where a check certainly fails, with the left side (actual) and right side (expected)."""
+        bad = np.zeros(self.t.n, dtype=bool)
+        first_a = first_b = None
+        for op, a, b in zip(n.ops, n.operands, n.operands[1:], strict=False):
+            ia, ib = self.num(a), self.num(b)
+            bad |= violated(op, ia.widen(abs_tol, rel_tol), ib)
+            if first_a is None:
+                first_a, first_b = ia, ib
+        assert first_a is not None and first_b is not None
+        return bad, first_a, first_b
+
+
+def _is_text(n: Node) -> bool:
+    return isinstance(n, Const) and isinstance(n.value, str | tuple)
+
+
+def growth(cur: Iv, base: Iv) -> Iv:
+    """本期 / 上期 − 1; for a loss base, 减亏率 = (上期亏损 − 本期亏损) / 上期亏损: both are (cur − base) / |base|."""
+    return (cur - base) / base.abs()
+
+
+def cagr(end: Iv, base: Iv, years: Iv) -> Iv:
+    """(末期 / 基期)^(1/年数) − 1; unknown when the base is missing, zero or of the other sign."""
+    n = years.mid
+    ratio = end / base
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = 1.0 / n
+    lo_r = np.where(ratio.lo > 0, ratio.lo, np.nan)
+    hi_r = np.where(ratio.hi > 0, ratio.hi, np.nan)
+    with np.errstate(invalid="ignore"):
+        lo, hi = np.power(lo_r, p) - 1.0, np.power(hi_r, p) - 1.0
+    bad = (base.lo <= 0) & (base.hi >= 0) | ~(n > 0)
+    return Iv(np.where(bad, np.nan, lo), np.where(bad, np.nan, hi))
+
+
+# --- inspection ------------------------------------------------------------------------------------
+def walk(n: Node) -> Iterable[Node]:
+    yield n
+    for child in _children(n):
+        yield from walk(child)
+
+
+def _children(n: Node) -> tuple[Node, ...]:
+    if isinstance(n, Bin):
+        return (n.a, n.b)
+    if isinstance(n, Neg):
+        return (n.a,)
+    if isinstance(n, Call):
+        return n.args
+    if isinstance(n, Cmp):
+        return n.operands
+    if isinstance(n, BoolOp):
+        return n.values
+    return ()
+
+
+def refs(n: Node) -> list[Ref]:
+    return [x for x in walk(n) if isinstance(x, Ref)]
+
+
+def money_power(n: Node, catalog: Catalog) -> int:
+    """1 for an amount in 元, 0 for a ratio or count: decides how a value is shown and scaled."""
+    if isinstance(n, Ref):
+        return 1 if catalog.item(n.item).kind == "amount" else 0
+    if isinstance(n, Bin):
+        a, b = money_power(n.a, catalog), money_power(n.b, catalog)
+        return {"+": max(a, b), "-": max(a, b), "*": a + b, "/": a - b}[n.op]
+    if isinstance(n, Neg):
+        return money_power(n.a, catalog)
+    if isinstance(n, Call):
+        if n.fn in ("growth", "cagr"):
+            return 0
+        return max(money_power(a, catalog) for a in n.args)
+    return 0
+
+
+def to_text(n: Node) -> str:
+    """The expression written back in the rule-file syntax (for messages and `explain`)."""
+    if isinstance(n, Const):
+        return repr(n.value) if isinstance(n.value, str) else f"{n.value:g}"
+    if isinstance(n, Ref):
+        s = ("上期." if n.prior else "") + n.item
+        return s + (f"[{n.column}]" if n.column else "")
+    if isinstance(n, Field):
+        return n.name
+    if isinstance(n, Stated):
+        return f"主要指标.{n.indicator}"
+    if isinstance(n, Bin):
+        return f"({to_text(n.a)} {n.op} {to_text(n.b)})"
+    if isinstance(n, Neg):
+        return f"-{to_text(n.a)}"
+    if isinstance(n, Call):
+        return f"{n.fn}({', '.join(to_text(a) for a in n.args)})"
+    if isinstance(n, Cmp):
+        out = to_text(n.operands[0])
+        for op, b in zip(n.ops, n.operands[1:], strict=False):
+            out += f" {op} {to_text(b)}"
+        return out
+    if isinstance(n, BoolOp):
+        if n.op == "not":
+            return f"not {to_text(n.values[0])}"
+        return f" {n.op} ".join(to_text(v) for v in n.values)
+    return "?"
+
+
+# --- Excel -----------------------------------------------------------------------------------------
+CellLookup = Callable[[str, str], str | None]  # (item, column) -> "'资产负债表'!C9" or None
+
+
+def to_excel(n: Node, cell: CellLookup, catalog: Catalog, current: str | None = None) -> str:
+    """An Excel formula body for a numeric expression; division by zero yields "" (an empty-looking cell)."""
+    divisors: list[str] = []
+    body = _xl(n, cell, catalog, current, divisors)
+    if divisors:
+        guard = ",".join(f"({d})=0" for d in dict.fromkeys(divisors))
+        return f'IF(OR({guard}),"",{body})'
+    return body
+
+
+def _xl(n: Node, cell: CellLookup, cat: Catalog, cur: str | None, divs: list[str]) -> str:
+    if isinstance(n, Const):
+        if not isinstance(n.value, float):
+            raise ExprError("Excel 公式中只能使用数值常量")
+        return f"{n.value:g}"
+    if isinstance(n, Ref):
+        if n.prior:
+            raise ExprError("上期数据不在本工作簿中，无法写成公式")
+        col = column_for(cat, n.item, n.column, cur)
+        ref = cell(n.item, col)
+        if ref is None:
+            raise ExprError(f"工作簿中找不到 {n.item}[{col}]")
+        return ref
+    if isinstance(n, Bin):
+        a, b = _xl(n.a, cell, cat, cur, divs), _xl(n.b, cell, cat, cur, divs)
+        if n.op == "/":
+            divs.append(b)
+        return f"({a}{n.op}{b})"
+    if isinstance(n, Neg):
+        return f"(-{_xl(n.a, cell, cat, cur, divs)})"
+    if isinstance(n, Call):
+        args = [_xl(a, cell, cat, cur, divs) for a in n.args]
+        if n.fn == "sum":
+            return f"SUM({','.join(args)})"
+        if n.fn == "avg":
+            return f"AVERAGE({','.join(args)})"
+        if n.fn in ("abs", "min", "max"):
+            return f"{n.fn.upper()}({','.join(args)})"
+        if n.fn == "growth":
+            divs.append(args[1])
+            return f"(({args[0]})-({args[1]}))/ABS({args[1]})"
+        if n.fn == "cagr":
+            divs.append(args[1])
+            return f"(POWER(({args[0]})/({args[1]}),1/({args[2]}))-1)"
+    raise ExprError("此表达式不能写成 Excel 公式")
