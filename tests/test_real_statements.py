@@ -163,3 +163,20 @@ def test_batch_gives_the_corpus_the_same_findings_as_check(corpus, tmp_path) -> 
 
     assert keyed(chk.stdout) == keyed(bat.stdout)
     assert {r for _, r, _, _ in keyed(chk.stdout)} == {"SCH-NEGATIVE"}
+
+
+def test_full_template_has_every_official_line_and_reads_back(tmp_path) -> None:
+    from sasac_check.cli import main
+    from sasac_check.model.catalog import catalog
+
+    out = tmp_path / "full.xlsx"
+    assert main(["template", "--kind", "full", "-o", str(out)]) == 0
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out)[rc.IS]
+    labels = [ws.cell(row=r, column=1).value for r in range(4, ws.max_row + 1)]
+    assert labels == [i.label for i in catalog().sheet(rc.IS).all_items]
+    assert labels.count("利息收入") == 2  # the financial-business line and the 财务费用 sub-line
+    std = openpyxl.load_workbook(ROOT / "workbooks" / "standard-return-template.xlsx")[rc.IS]
+    assert [std.cell(row=r, column=1).value for r in range(4, std.max_row + 1)] == [
+        i.label for i in catalog().sheet(rc.IS).items]  # the standard template keeps its rows
