@@ -82,6 +82,8 @@ def test_finance_lines_are_placed_in_their_totals(corpus, tmp_path) -> None:
     assert sub.values["金融业务利息收入[本期金额]"] == pytest.approx(12345.67e4)  # 利息收入 under 营业总收入
     assert sub.values["利息收入[本期金额]"] == pytest.approx(12345.67e4)  # and the 财务费用 sub-line, told apart
     assert sub.values["金融业务利息支出[本期金额]"] == pytest.approx(5678.90e4)
+    assert sub.values["短期发放贷款和垫款[期末余额]"] == pytest.approx(45678.90e4)  # the label printed twice in 资产负债表
+    assert sub.values["发放贷款和垫款[期末余额]"] == pytest.approx(234567.89e4)
     rows = cs.finance_group()
     for item, col, rule in (("营业总收入", "本期金额", "IS-007"), ("发放贷款和垫款", "期末余额", "BS-002"),
                             ("吸收存款及同业存放", "年初余额", "BS-004"), ("一般风险准备", "期末余额", "BS-007")):
