@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 from samples import USCC_CHARS, consistent_values, make_uscc, plant_mistakes, write_return
 
-from sasac_check.read.reader import read_workbook, sheet_parts
+from sasac_check.read import read_workbook, sheet_parts
 
 
 @dataclass

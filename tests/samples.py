@@ -261,12 +261,12 @@ def amounts_in_yuan(rows: list[Row]) -> dict[str, float]:
 def indicator_values(rows: list[Row]) -> dict[str, float]:
     """Each shipped indicator computed from the rows' amounts, rounded to its stated precision (NaN skipped)."""
     from sasac_check.check.evaluator import Evaluator
-    from sasac_check.read.reader import _indicators
+    from sasac_check.read import shipped_indicators
 
     table = _PointTable(amounts_in_yuan(rows))
     ev = Evaluator(table, catalog())
     out = {}
-    for name, ind in _indicators().items():
+    for name, ind in shipped_indicators().items():
         iv = ev.num(ind.value_node)
         x = float(iv.mid[0])
         if math.isfinite(x):

@@ -149,7 +149,7 @@ def test_prefetch_never_blocks_nor_raises(tmp_path: Path) -> None:
 
     from sasac_check.batch.inputs import Task
     from sasac_check.batch.worker import close_all, prefetch
-    from sasac_check.read.reader import read_workbook
+    from sasac_check.read import read_workbook
 
     fifo = tmp_path / "pipe.xlsx"
     os.mkfifo(fifo)  # a FIFO named like a workbook: opening it for reading would wait for a writer

@@ -12,7 +12,7 @@ from bulk import write_returns
 
 from sasac_check.check.table import SubmissionTable
 from sasac_check.model.submission import Submission
-from sasac_check.read.reader import read_workbook
+from sasac_check.read import read_workbook
 
 
 def _edit(src, dst, fn):

@@ -9,7 +9,7 @@ from samples import write_values_csv
 
 from sasac_check.authoring.fill import FillError, fill
 from sasac_check.model.catalog import key
-from sasac_check.read.reader import read_workbook
+from sasac_check.read import read_workbook
 
 
 def _csv(path, lines: list[str], bom: bool = False):

@@ -12,7 +12,7 @@ from samples import USCC_CHARS, consistent_values, make_uscc, uscc_check_char, w
 
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.submission import UnreadableWorkbook
-from sasac_check.read.reader import read_workbook
+from sasac_check.read import read_workbook
 
 
 def _rules(sub, rule):
@@ -79,7 +79,7 @@ def test_inserted_row_and_moved_columns(tmp_path, clean_path):
     assert after.sheets["利润表"] == "利润表(会企02表)"
     assert after.cells[key("营业收入", "本期金额")][0] == "利润表(会企02表)"
     unknown = _rules(after, "READ-UNKNOWN-ITEM")
-    assert [(p.severity, p.cell) for p in unknown] == [("info", "A7")]
+    assert [(p.severity, p.cell) for p in unknown] == [("warning", "A7")]  # 提示性: a number not read is never dropped silently
 
 
 def test_foreign_layout_with_aliases(tmp_path):

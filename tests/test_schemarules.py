@@ -11,7 +11,7 @@ from sasac_check.check import schemarules, schemas
 from sasac_check.check.table import SubmissionTable
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.submission import Submission
-from sasac_check.read.reader import read_workbook
+from sasac_check.read import read_workbook
 
 
 def _fields(f) -> tuple:

@@ -7,7 +7,7 @@ import samples
 from sasac_check.batch import BatchOptions, run_batch
 from sasac_check.plans import region_findings
 from sasac_check.plans.summary import select
-from sasac_check.read.reader import read_workbook
+from sasac_check.read import read_workbook
 
 
 def _c(code: str, name: str, scope: str = "合并", parent: str = "", period: str = "2024年度", sup: str = "东胜区国资委"):

@@ -6,7 +6,7 @@ import openpyxl
 
 from sasac_check.authoring.template import VERSION_NAME
 from sasac_check.model.catalog import catalog
-from sasac_check.read.reader import _indicators
+from sasac_check.read import shipped_indicators
 
 
 def test_sheets_in_order(template_path):
@@ -57,7 +57,7 @@ def test_indicator_sheet(template_path):
     cat = catalog()
     ws = wb[cat.indicator_sheet]
     assert tuple(c.value for c in ws[3]) == cat.indicator_columns
-    inds = list(_indicators().values())
+    inds = list(shipped_indicators().values())
     for i, ind in enumerate(inds):
         row = {h: c for h, c in zip(cat.indicator_columns, ws[4 + i], strict=True)}
         assert row["指标"].value == ind.name

@@ -12,8 +12,8 @@ from typing import Any
 import openpyxl
 
 from sasac_check.model.catalog import catalog, key
+from sasac_check.read import WorkbookLayout, indicator_lookup, locate_sheet, shipped_indicators, squeeze
 from sasac_check.read.numbers import NotANumber, parse_number
-from sasac_check.read.reader import WorkbookLayout, _indicators, _squeeze, indicator_lookup, locate_sheet
 
 HEADER = ("sheet", "item", "column", "value")
 TEXT_MARK = "'"  # a value starting with ' is written as text, verbatim (Excel's own convention)
@@ -78,7 +78,7 @@ class _Filler:
     def __init__(self, wb, source: str) -> None:
         self.wb, self.source = wb, source
         self.cat = catalog()
-        self.indicators = _indicators()
+        self.indicators = shipped_indicators()
         self.ind_lookup = indicator_lookup(self.indicators)
         self.lay = WorkbookLayout.from_openpyxl(wb, self.indicators)
 
@@ -99,9 +99,9 @@ class _Filler:
             name = self.ind_lookup(item)
             if name is None:
                 raise err(f"未知指标“{item}”{_near(item, self.indicators)}")
-            if _squeeze(column) not in {"本期值", "目标值", "完成情况"}:
+            if squeeze(column) not in {"本期值", "目标值", "完成情况"}:
                 raise err(f"“{cat.indicator_sheet}”没有可填写的列“{column}”，可用：本期值、目标值、完成情况")
-            col = _squeeze(column)
+            col = squeeze(column)
             return self._cell(line, canon, name, col, key(name, col), "text" if col == "完成情况" else "number")
         resolved = cat.resolve(item)
         if resolved is None:

@@ -146,7 +146,7 @@ def build_template(indicators: dict | None = None, full: bool = False) -> Workbo
     official places, the lines of a group with financial business and of the format before the new
     financial-instrument standard (schemas/catalog.yaml `template: false`), for the returns that have them.
     """
-    from sasac_check.read.reader import _indicators as shipped
+    from sasac_check.read import shipped_indicators as shipped
 
     cat = catalog()
     indicators = shipped() if indicators is None else indicators

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -105,12 +106,8 @@ def _fmt(x: float, unit: str) -> str:
 
 
 def _median(a: np.ndarray) -> float:
-    """np.median of a non-empty 1-D array without NaN, the same number (np.median imports numpy.ma: ≈ 16 ms)."""
-    k = a.size // 2
-    if a.size % 2:
-        return float(np.partition(a, k)[k])
-    part = np.partition(a, [k - 1, k])
-    return float((part[k - 1] + part[k]) / 2)
+    """The median of a non-empty 1-D array without NaN (statistics, not np.median: that imports numpy.ma, ≈ 16 ms)."""
+    return float(statistics.median(a.tolist()))
 
 
 def peer_outliers(rs, records: Sequence[FileRecord]) -> list[Finding]:

@@ -53,6 +53,7 @@ class BatchResult:
     pairs: int = 0
     notes: list[str] = field(default_factory=list)  # one-line Chinese notes for stderr (GX, plans)
     regions: list = field(default_factory=list)  # plans.region.RegionSummary of each 监管机构 with a plan
+    debt_lines: dict[str, float] | None = None  # 资产负债率 warning line by 行业类型, from the rules run
 
     def exit_code(self, strict: bool = False) -> int:
         return self.result.exit_code(strict)
@@ -152,7 +153,9 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
 
     ids = rule_kinds(rs)
     units = {n: i.unit for n, i in rs.indicators.items()}
-    return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes, regions)
+    from sasac_check.rules.thresholds import debt_warning_lines
+
+    return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes, regions, debt_warning_lines(rs))
 
 
 def _execute(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[ChunkResult]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sasac_check.model.submission import Submission
-from sasac_check.read.reader import read_bytes as _read_bytes
+from sasac_check.read import read_bytes as _read_bytes
 
 
 def read_bytes(data: bytes, file: str, indicators: dict | None = None, compact: bool = False) -> Submission:

@@ -118,9 +118,9 @@ def warm() -> None:
 
     Workers never import pandas: they check the schema constraints with numpy (schemarules).
     """
-    from sasac_check.read.reader import _indicators
+    from sasac_check.read import shipped_indicators
 
-    _indicators()
+    shipped_indicators()
     import python_calamine  # noqa: F401
 
     from sasac_check.plans import shipped_plans
@@ -153,7 +153,7 @@ def _alarm(signum, frame):
 
 def _read(task: Task, zips: dict[str, zipfile.ZipFile], fds: dict[int, int] | None = None) -> Submission:
     if task.member is None:
-        from sasac_check.read.reader import read_workbook
+        from sasac_check.read import read_workbook
 
         return read_workbook(task.path, compact=True, fd=fds.pop(task.index, None) if fds else None)
     from sasac_check.batch.readbytes import read_bytes
@@ -258,13 +258,13 @@ def _records(good: list[tuple[Task, Submission]], table, keys: tuple[str, ...], 
 
 
 def _check(rs, subs: list[Submission]):
-    from sasac_check.check.run import check_submissions, compute_indicators
+    from sasac_check.check.run import check_submissions, compute_indicators, without_restated
     from sasac_check.check.schemarules import validate
     from sasac_check.plans import plan_findings
 
     # The schema constraints through numpy, not pandera: the same findings (schemarules), without pandas here.
     findings, table = check_submissions(rs, subs, schemas=False)
-    findings += validate(table)
+    findings = without_restated(findings + validate(table))
     findings += plan_findings(rs, subs)  # as `check` does: targets binding one enterprise, 提示性
     # Midpoints once per chunk: each record reads one row of them.
     return findings, {n: iv.mid for n, iv in compute_indicators(rs, table).items()}, table

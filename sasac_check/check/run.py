@@ -41,7 +41,7 @@ def check_submissions(
     if schemas:
         from sasac_check.check.schemas import validate
 
-        findings += validate(table)
+        findings = without_restated(findings + validate(table))
     year_end = [r for r in rs.rules if r.needs_prior and r.compare_with == YEAR_END]
     findings += evaluate(rs, table, [r for r in rs.rules if not (r.needs_prior and r.compare_with == YEAR_END)])
     if year_end:
@@ -53,6 +53,15 @@ def check_submissions(
 
 
 PriorsArg = Sequence[Submission | None] | Mapping[str, Sequence[Submission | None]] | None
+
+
+def without_restated(findings: list[Finding]) -> list[Finding]:
+    """Drop SCH-REQUIRED on a cover field the reader already reported as not found (READ-COVER-FIELD, which says
+    where it looked): one finding per missing field, never two."""
+    told = {(f.file, f.item) for f in findings if f.rule == "READ-COVER-FIELD"}
+    if not told:
+        return findings
+    return [f for f in findings if not (f.rule == "SCH-REQUIRED" and (f.file, f.item) in told)]
 
 
 def _priors_by_kind(priors: PriorsArg) -> dict[str, Sequence[Submission | None]]:
@@ -76,7 +85,7 @@ def check_files(
     of the returns against something above this layer — the command passes plans.enterprise_judge (提示性
     findings on the plan targets that bind one enterprise).
     """
-    from sasac_check.read.reader import read_workbook
+    from sasac_check.read import read_workbook
 
     results: list[FileResult] = []
     subs: list[Submission] = []
@@ -132,6 +141,6 @@ def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list
 
 
 def _read(p: str | Path) -> Submission:
-    from sasac_check.read.reader import read_workbook
+    from sasac_check.read import read_workbook
 
     return read_workbook(p)

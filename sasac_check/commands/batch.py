@@ -76,7 +76,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.html:
         from sasac_check.report.html import write_html
 
-        written.append(write_html(args.html, result, br.indicator_units))
+        written.append(write_html(args.html, result, br.indicator_units, lines=br.debt_lines))
     if review is not None:
         written.insert(0, review.wait())
     if args.format:
@@ -117,10 +117,11 @@ class _ReviewWriter:
         self.path = Path(path)
         self.proc = None
         if not can_fork():
-            write_review(path, br.result, br.indicator_units, br.regions)
+            write_review(path, br.result, br.indicator_units, br.regions, lines=br.debt_lines)
             return
         ctx = mp.get_context("fork")
-        self.proc = ctx.Process(target=write_review, args=(path, br.result, br.indicator_units, br.regions))
+        self.proc = ctx.Process(target=write_review, args=(path, br.result, br.indicator_units, br.regions),
+                                kwargs={"lines": br.debt_lines})
         self.proc.start()
 
     def wait(self) -> Path:

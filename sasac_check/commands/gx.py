@@ -68,7 +68,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_run(args: argparse.Namespace) -> int:
     from sasac_check.model.submission import UnreadableWorkbook
-    from sasac_check.read.reader import read_workbook
+    from sasac_check.read import read_workbook
     from sasac_check.rules.load import load_rules
 
     rs = load_rules(args.rules)

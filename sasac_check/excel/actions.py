@@ -95,7 +95,7 @@ Action = SetValues | SetFill | SetNumberFormat | SetNote | AddSheet | ClearSheet
 
 
 @dataclass
-class Plan:
+class ActionList:
     """The actions for one button press, and what to tell the accountant."""
 
     actions: list[Action] = field(default_factory=list)
@@ -223,7 +223,7 @@ def check_grids(grids: dict[str, Grid], rs: RuleSet, file: str = "") -> Checked:
     from sasac_check.check.run import check_submissions, compute_indicators
     from sasac_check.model.result import sort_findings
     from sasac_check.plans import plan_findings
-    from sasac_check.read.reader import read_grids
+    from sasac_check.read import read_grids
 
     data = {n: g for n, g in grids.items() if n not in (RESULTS_SHEET, MARKS_SHEET)}
     sub = read_grids(data, file, indicators=rs.indicators)
@@ -289,17 +289,17 @@ def plan_targets(c: Checked, rs: RuleSet) -> dict[str, tuple[str, str]]:
     }
 
 
-def plan_check(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks: bool = True, formulas: bool = True,
-               findings: Sequence[Finding] | None = None) -> Plan:
+def check_actions(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks: bool = True, formulas: bool = True,
+               findings: Sequence[Finding] | None = None) -> ActionList:
     """校验 (marks and formulas), or 写入指标 alone (marks=False): the actions, from values only."""
     try:
         c = check_grids(grids, rs, file)
     except UnreadableWorkbook as e:
-        return Plan(summary=f"无法校验：{e.reason}")
+        return ActionList(summary=f"无法校验：{e.reason}")
     if findings is not None:  # the caller's own run over the file (e.g. `check --annotate`)
         c.findings = list(findings)
     old = read_marks(grids.get(MARKS_SHEET))
-    plan = Plan(computed=c.indicators)
+    plan = ActionList(computed=c.indicators)
     acts = plan.actions
     records: dict[tuple[str, str, str], Record] = {k: r for k, r in old.items() if r.kind == FORMULA or not marks}
     written: set[tuple[str, str]] = set()
@@ -383,7 +383,7 @@ def counts(findings: Sequence[Finding], explained: dict[str, str]) -> dict[str, 
     return n
 
 
-def summary_line(findings: Sequence[Finding], explained: dict[str, str], plan: Plan, corrected: Sequence[Finding]) -> str:
+def summary_line(findings: Sequence[Finding], explained: dict[str, str], plan: ActionList, corrected: Sequence[Finding]) -> str:
     n = counts(findings, explained)
     open_w = n["warning"] - n["explained"]
     status = "未通过" if n["error"] else "提示性问题待说明" if open_w else "通过"
@@ -393,7 +393,7 @@ def summary_line(findings: Sequence[Finding], explained: dict[str, str], plan: P
     return f"{line}｜{extra}" if extra else line
 
 
-def _formula_summary(plan: Plan, corrected: Sequence[Finding]) -> str:
+def _formula_summary(plan: ActionList, corrected: Sequence[Finding]) -> str:
     if not plan.formulas and not plan.skipped:
         return ""
     s = f"已写入 {len(plan.formulas)} 项指标公式"
@@ -443,9 +443,9 @@ def _write_records(acts: list[Action], grids: dict[str, Grid], records: dict[tup
     acts.append(SetValues(MARKS_SHEET, "A1", tuple(rows)))
 
 
-def plan_clear(grids: dict[str, Grid]) -> Plan:
+def clear_actions(grids: dict[str, Grid]) -> ActionList:
     """清除标记: every fill, note and formula the add-in made put back as it was; its own sheets removed."""
-    plan = Plan()
+    plan = ActionList()
     old = read_marks(grids.get(MARKS_SHEET))
     for rec in old.values():
         if rec.kind == MARK:

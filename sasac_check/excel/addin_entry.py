@@ -9,18 +9,18 @@ import xlwings as xw
 
 from sasac_check.excel.actions import (
     Action,
+    ActionList,
     Activate,
     AddSheet,
     Autofit,
     ClearSheet,
     DeleteSheet,
-    Plan,
     SetFill,
     SetNote,
     SetNumberFormat,
     SetValues,
-    plan_check,
-    plan_clear,
+    check_actions,
+    clear_actions,
 )
 
 
@@ -103,17 +103,17 @@ def _rules():
     return load_rules([])
 
 
-def _run(book: xw.Book, what: str) -> Plan:
+def _run(book: xw.Book, what: str) -> ActionList:
     """One button: plan from the book's values, apply, tell the accountant; never a traceback."""
     try:
         grids = grids_of(book)
         if what == "clear":
-            plan = plan_clear(grids)
+            plan = clear_actions(grids)
         else:
-            plan = plan_check(grids, _rules(), book.name, marks=what == "check")
+            plan = check_actions(grids, _rules(), book.name, marks=what == "check")
         apply(book, plan.actions)
     except Exception as e:  # the accountant sees a sentence, not a traceback
-        plan = Plan(summary=f"国资校验出错：{type(e).__name__}：{e}")
+        plan = ActionList(summary=f"国资校验出错：{type(e).__name__}：{e}")
     _tell(book, plan.summary)
     return plan
 
@@ -126,17 +126,17 @@ def _tell(book: xw.Book, text: str) -> None:
         book.app.alert(text, title="国资校验")
 
 
-def check_workbook(book: xw.Book) -> Plan:
+def check_workbook(book: xw.Book) -> ActionList:
     """校验: check, write the indicator formulas, mark failing cells, rewrite 审核结果."""
     return _run(book, "check")
 
 
-def write_workbook_indicators(book: xw.Book) -> Plan:
+def write_workbook_indicators(book: xw.Book) -> ActionList:
     """写入指标: only the 主要指标 formulas."""
     return _run(book, "indicators")
 
 
-def clear_workbook_marks(book: xw.Book) -> Plan:
+def clear_workbook_marks(book: xw.Book) -> ActionList:
     """清除标记: put back every fill, note and value this add-in changed."""
     return _run(book, "clear")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sasac_check.excel.actions import plan_check
+from sasac_check.excel.actions import check_actions
 from sasac_check.rules.load import RuleSet
 
 
@@ -29,7 +29,7 @@ def annotate_copy(src: str | Path, out: str | Path, rs: RuleSet, result=None) ->
         return 2
     try:
         mine = [f for f in result.findings if f.file == str(src)] if result is not None else None
-        plan = plan_check(grids_of_file(src_p), rs, str(src), findings=mine)
+        plan = check_actions(grids_of_file(src_p), rs, str(src), findings=mine)
         wb = openpyxl.load_workbook(src_p)
     except Exception as e:  # unreadable input: the check report already says why
         print(f"无法生成标注副本：{type(e).__name__}：{e}", file=sys.stderr)

@@ -15,8 +15,8 @@ from sasac_check.check.table import SubmissionTable
 from sasac_check.model.catalog import catalog
 from sasac_check.model.submission import Submission
 from sasac_check.plans.names import CURRENT, indicator_name, item_name
+from sasac_check.read.grid import coord
 from sasac_check.read.numbers import NotANumber, format_percent, parse_number
-from sasac_check.read.reader import coord
 from sasac_check.rules import expr
 from sasac_check.rules.load import UNIT_SCALE, RuleSet, shipped_rules
 

@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sasac_check.model.result import RunResult
-from sasac_check.report import jsonfmt, junit, text
+if TYPE_CHECKING:
+    from sasac_check.model.result import RunResult
 
-Renderer = Callable[[RunResult], str]
+Renderer = Callable[["RunResult"], str]
 
-REPORTERS: dict[str, Renderer] = {
-    "text": text.render,
-    "json": jsonfmt.render,
-    "junit": junit.render,
-}
-REPORTERS["github"] = __import__(f"{__name__}.github", fromlist=["render"]).render  # GitHub Actions annotations
+# --format name -> module whose `render` writes it; a module is imported only when its format is asked for,
+# so `--help` and the argument parsers that list the formats load no engine (numpy, pandas).
+_MODULES = {"text": "text", "json": "jsonfmt", "junit": "junit", "github": "github"}
+
+
+class _Reporters(Mapping[str, Renderer]):
+    """The registry: the format names are known up front, each renderer is imported on first use."""
+
+    def __getitem__(self, name: str) -> Renderer:
+        return import_module(f"{__name__}.{_MODULES[name]}").render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+REPORTERS: Mapping[str, Renderer] = _Reporters()
 
 
 def emit(text: str, output: str | None) -> None:

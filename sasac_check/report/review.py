@@ -17,8 +17,16 @@ STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
 STATUS_RANK = {"unreadable": 0, "failed": 1, "ok": 2}
 KEY_INDICATORS = ("资产负债率", "利润总额", "净利润", "营业收入利润率", "净资产收益率", "全员劳动生产率", "研发经费投入强度",
                   "营业现金比率", "国有资本保值增值率")
-# 资产负债约束 warning lines by 行业类型 (domain.md; rules/thresholds.yaml DEBT-*-W)
-DEBT_WARNING = {"工业": 0.65, "非工业": 0.70, "科研设计": 0.60}
+
+
+def debt_lines(lines: dict[str, float] | None) -> dict[str, float]:
+    """The 资产负债约束 warning lines by 行业类型: those given, else the shipped rules' (rules/thresholds.yaml)."""
+    if lines is not None:
+        return lines
+    from sasac_check.rules.load import shipped_rules
+    from sasac_check.rules.thresholds import debt_warning_lines
+
+    return debt_warning_lines(shipped_rules())
 COVER_COLS = ("企业名称", "统一社会信用代码", "报告期", "监管机构", "行业类型")
 
 
@@ -41,9 +49,10 @@ def family_of(rule: str, extra: dict) -> str:
 # unreadable rows and 按企业统计 leave "" blank (xlsxwriter's write_row does); elsewhere "" is an empty string cell.
 
 
-def _overview_rows(files: list[FileResult], ind_fmts: list, status_fmt: dict, f_pct) -> Iterator[list]:
+def _overview_rows(files: list[FileResult], ind_fmts: list, status_fmt: dict, f_pct, lines: dict[str, float]
+                   ) -> Iterator[list]:
     for f in files:
-        line = DEBT_WARNING.get(f.cover.get("行业类型", ""))
+        line = lines.get(f.cover.get("行业类型", ""))
         yield [f.path, *[f.cover.get(k, "") for k in COVER_COLS], (STATUS[f.status], status_fmt[f.status]),
                f.counts["error"], f.counts["warning"], f.counts["info"],
                *[None if (v := f.indicators.get(n)) is None else (v, fmt) for n, fmt in ind_fmts],
@@ -72,7 +81,7 @@ PARALLEL_ROWS = 5_000  # sheets with at least this many rows are rendered and co
 
 
 def write_review(path: str | Path, result: RunResult, units: dict[str, str] | None = None, regions: list | None = None,
-                 *, fast: bool = True) -> Path:
+                 *, fast: bool = True, lines: dict[str, float] | None = None) -> Path:
     """Write the review workbook; every number comes from `result` (the same data as the JSON).
 
     The rows of 总览, 问题清单 and 按企业统计 are rendered by fastrows and spliced into the saved workbook;
@@ -120,7 +129,8 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     line_col = 10 + len(inds)
     n_files = len(files)
     ind_fmts = [(n, f_pct if units.get(n) == "%" else f_num) for n in inds]
-    add_rows(ws, n_files, _overview_rows(files, ind_fmts, {"unreadable": f_bad, "failed": f_bad, "ok": f_ok}, f_pct))
+    add_rows(ws, n_files, _overview_rows(files, ind_fmts, {"unreadable": f_bad, "failed": f_bad, "ok": f_ok}, f_pct,
+                                                   debt_lines(lines)))
     if n_files:
         ws.autofilter(0, 0, n_files, len(head) - 1)
 

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from sasac_check.read.reader import sheet_parts
+from sasac_check.read.zipread import sheet_parts
 
 # A cell is None (nothing written), a str, a number, or (value, xlsxwriter Format) — the same as xlsxwriter's
 # write_string / write_number would write it in constant_memory mode (inline strings, numbers as "{:.16G}").

@@ -1,0 +1,94 @@
+"""Returns as they really arrive (exports.py): each layout gives the sample's figures and indicators, no false alarm."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from exports import LAYOUTS, convert_with_soffice, write_export
+
+from sasac_check.check.run import check_files
+from sasac_check.model.catalog import catalog
+from sasac_check.read import read_workbook
+from sasac_check.rules.load import shipped_rules
+
+STATEMENTS = {s.name for s in catalog().sheets}
+
+
+def _on_statements(result, sub):
+    sheets = set(sub.sheets.values()) | STATEMENTS
+    return [f for f in result.findings if f.sheet in sheets and f.severity in ("error", "warning")]
+
+
+@pytest.fixture(scope="module")
+def sample(clean_path):
+    return read_workbook(clean_path), check_files([clean_path], shipped_rules())
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_layout_reads_the_sample_figures(tmp_path, clean_rows, sample, layout):
+    base, base_result = sample
+    path = write_export(clean_rows, tmp_path / f"{layout}.xlsx", layout)
+    sub = read_workbook(path)
+    stated = {k for k in base.values if k.endswith("[本期值]")}  # 主要指标: an export has none, the tool computes them
+    assert sub.values == pytest.approx({k: v for k, v in base.values.items() if k not in stated}, rel=1e-12)
+    result = check_files([path], shipped_rules())
+    if layout != "single":  # the sample is a 合并 return: as 单户 its 少数股东权益 breaks BS-009 (单户), rightly
+        assert _on_statements(result, sub) == []
+    assert result.files[0].indicators == pytest.approx(base_result.files[0].indicators)
+    for field in ("企业名称", "报告期", "金额单位", "合并范围"):
+        assert sub.cover[field] == ("单户" if layout == "single" and field == "合并范围" else base.cover[field])
+
+
+def test_account_layout_cells_and_subline_parents(tmp_path, clean_rows):
+    path = write_export(clean_rows, tmp_path / "a.xlsx", "account")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["合并资产负债表"]
+    rows = {ws.cell(r, 6).value: r for r in range(6, ws.max_row + 1)}
+    ws.cell(rows["应付债券"] + 1, 8, 7.0)  # 其中：优先股 under 应付债券, with a number
+    wb.save(path)
+    sub = read_workbook(path)
+    assert sub.cells["负债合计[期末余额]"] == ("合并资产负债表", f"H{rows['负债合计']}")
+    assert sub.cells["货币资金[年初余额]"][1].startswith("D")
+    (p,) = [f for f in sub.problems if f.rule == "READ-UNKNOWN-ITEM"]
+    assert p.severity == "warning" and "应付债券" in p.message and "优先股" in p.message
+
+
+def test_cover_not_found_is_one_finding_per_field(tmp_path, clean_rows):
+    path = write_export(clean_rows, tmp_path / "r.xlsx", "report")
+    result = check_files([path], shipped_rules())
+    cover = [f for f in result.findings if f.sheet == "封面"]
+    assert sorted(f.item for f in cover) == ["监管机构", "统一社会信用代码", "行业类型"]
+    assert all(f.rule == "READ-COVER-FIELD" and "已查找" in f.message for f in cover)
+
+
+def test_ledger_sheets_and_order(tmp_path, clean_rows):
+    from sasac_check.read.sheets import WorkbookLayout
+    from sasac_check.read.source import Source, load_bytes, sniff
+
+    path = write_export(clean_rows, tmp_path / "j.xlsx", "jiuqi")
+    data = load_bytes(path, str(path))
+    src = Source(data, str(path), sniff(data, str(path)))
+    lay = WorkbookLayout.from_grids(src.names, src.grid)
+    assert src.names.index("Z03 现金流量表(企财03表)") < src.names.index("Z02 利润表(企财02表)")
+    assert lay.sheets["现金流量表"] == "Z03 现金流量表(企财03表)"
+    assert ("科目余额表", "账簿 / 余额表，不是报表") in lay.ignored
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_xls_and_ods_by_libreoffice(tmp_path, clean_rows, sample, fmt):
+    base, base_result = sample
+    src = write_export(clean_rows, tmp_path / "jiuqi.xlsx", "jiuqi")
+    out = convert_with_soffice(src, fmt, tmp_path / "out")
+    renamed = out.with_suffix(".xlsx")  # told by its first bytes, not its name
+    out.rename(renamed)
+    sub = read_workbook(renamed)
+    stated = {k for k in base.values if k.endswith("[本期值]")}
+    assert sub.values == pytest.approx({k: v for k, v in base.values.items() if k not in stated}, rel=1e-12)
+    result = check_files([renamed], shipped_rules())
+    assert _on_statements(result, sub) == []
+    assert result.files[0].indicators == pytest.approx(base_result.files[0].indicators)
