@@ -45,7 +45,8 @@ def targets_for(cover: dict) -> list[dict]:
                 continue
             out.append({"id": t.id, "plan": plan.id, "indicator": t.indicator, "kind": t.kind, "op": t.op,
                         "value": t.values.get(year) if t.kind == "path" else t.value, "unit": t.unit,
-                        "target": t.describe(year), "level": "提示性", "source": t.source, "seed": t.seed, "quote": t.quote})
+                        "target": t.describe(year), "level": "提示性", "source": t.source, "seed": t.seed, "quote": t.quote,
+                        "document": t.document, "section": t.section})
     return out
 
 

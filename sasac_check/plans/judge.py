@@ -128,7 +128,7 @@ def judge_target(t: Target, plan: Plan, s: Series, y: int) -> Outcome | None:
     if t.kind == "average":
         lo, hi = t.years or plan.years
         yrs = [x for x in s.years if lo <= x <= hi]
-        if not yrs or y != yrs[-1] or goal is None:
+        if y != hi or len(yrs) != hi - lo + 1 or goal is None:  # a 年均 target binds the whole period, not a part
             return None
         ivs = [s.at(t.measure, x) for x in yrs]
         mean = Iv(sum(v.lo for v in ivs) / len(ivs), sum(v.hi for v in ivs) / len(ivs))  # type: ignore[union-attr]
@@ -205,7 +205,8 @@ def finding(o: Outcome, sub: Submission, scope: str, who: str) -> Finding:
     return Finding(
         rule=f"PLAN-{t.id}", severity=sev, message=msg, file=sub.file, sheet=sheet, cell=cell, item=t.indicator,
         column=f"{o.year}年", expected=expected_s, actual=actual_s, source=t.source, title=t.describe(o.year),
-        extra={"plan": t.plan_id, "scope": scope, "seed": t.seed, "quote": t.quote, "year": o.year},
+        extra={"plan": t.plan_id, "scope": scope, "seed": t.seed, "quote": t.quote, "year": o.year,
+               "document": t.document, "section": t.section},
     )
 
 

@@ -56,6 +56,8 @@ class Target:
     prior: expr.Node | None = None  # the same for the prior period (上期 / 年初)
     amount: bool = False  # a money amount: judged on the 汇总 only
     statement: bool = False  # a stated fact of the text, not a target
+    document: str = ""  # the plan as a user looks it up: 《title》（issuer 文号，year年）
+    section: str = ""  # where in the document the quote stands
 
     @property
     def scale(self) -> float:
@@ -85,7 +87,9 @@ class Target:
         return f"{self.indicator} {when}{val}（{KINDS[self.kind]}）".replace("  ", " ")
 
     def cite(self) -> str:
-        return f"出处：{self.seed}「{self.quote}」"
+        """Where the target comes from, as a user can look it up: document, issuer, year, section and quote."""
+        where = f"{self.document or self.plan_id}{'，' + self.section if self.section else ''}"
+        return f"出处：{where}「{self.quote}」"
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ class Plan:
     targets: tuple[Target, ...] = ()
     statements: tuple[Target, ...] = ()
     base_year: int | None = None
+    issuer: str = ""
+    published: int | None = None
 
     def covers(self, supervisor: str, year: int | None) -> bool:
         return supervisor.strip() in self.supervisors and year is not None and self.years[0] <= year <= self.years[1]
