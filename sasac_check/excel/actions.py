@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +11,7 @@ import numpy as np
 from sasac_check.excel import formulas
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.finding import SEVERITY_LABEL, SEVERITY_ORDER, Finding
-from sasac_check.model.submission import Submission, UnreadableWorkbook
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
 from sasac_check.rules import expr
 from sasac_check.rules.load import RuleSet
 
@@ -28,9 +28,17 @@ Grid = Sequence[Sequence[Any]]
 
 
 # --- the actions -----------------------------------------------------------------------------------
+class Formula(str):
+    """A formula the tool composed itself (from its own cell references, every quoted part escaped).
+
+    The only values an applier writes as formulas: any other text, whatever it starts with ("=", "+", "@" …),
+    comes from a workbook or a rule file and is written as text.
+    """
+
+
 @dataclass(frozen=True)
 class SetValues:
-    """Write a block of values from `cell` (top-left); a text starting with "=" is a formula."""
+    """Write a block of values from `cell` (top-left); a Formula is a formula, every other text is text."""
 
     sheet: str
     cell: str
@@ -95,7 +103,7 @@ Action = SetValues | SetFill | SetNumberFormat | SetNote | AddSheet | ClearSheet
 
 
 @dataclass
-class Plan:
+class ActionList:
     """The actions for one button press, and what to tell the accountant."""
 
     actions: list[Action] = field(default_factory=list)
@@ -129,10 +137,17 @@ def quote(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
-def link(sheet: str, cell: str) -> str:
-    """An in-workbook link every client writes as a value: =HYPERLINK("#'资产负债表'!C9","资产负债表!C9")."""
-    target = f"#{quote(sheet)}!{cell}".replace('"', '""')
-    return f'=HYPERLINK("{target}","{sheet}!{cell}")'
+def excel_string(text: str) -> str:
+    """A string literal inside a formula: quoted, with each double quote doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def link(sheet: str, cell: str) -> Formula:
+    """An in-workbook link every client writes as a value: =HYPERLINK("#'资产负债表'!C9","资产负债表!C9").
+
+    Both the target and the text shown are escaped: a sheet named `x")&HYPERLINK(…` stays a name.
+    """
+    return Formula(f"=HYPERLINK({excel_string(f'#{quote(sheet)}!{cell}')},{excel_string(f'{sheet}!{cell}')})")
 
 
 def number_format(unit: str, precision: int) -> str:
@@ -254,7 +269,7 @@ def indicator_formulas(c: Checked, rs: RuleSet) -> tuple[dict[str, tuple[str, st
         factor = sub.scale ** expr.money_power(ind.formula, cat) / ind.scale
         node = ind.formula if factor == 1.0 else expr.Bin("*", ind.formula, expr.Const(factor))
         try:
-            out[name] = (where[0], where[1], "=" + formulas.to_excel(node, lookup, cat))
+            out[name] = (where[0], where[1], Formula("=" + formulas.to_excel(node, lookup, cat)))
         except expr.ExprError as e:
             skipped[name] = str(e)
     return out, skipped
@@ -289,17 +304,19 @@ def plan_targets(c: Checked, rs: RuleSet) -> dict[str, tuple[str, str]]:
     }
 
 
-def plan_check(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks: bool = True, formulas: bool = True,
-               findings: Sequence[Finding] | None = None) -> Plan:
+def check_actions(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks: bool = True, formulas: bool = True,
+                  findings: Sequence[Finding] | None = None, other: Callable[..., ActionList] | None = None) -> ActionList:
     """校验 (marks and formulas), or 写入指标 alone (marks=False): the actions, from values only."""
     try:
         c = check_grids(grids, rs, file)
     except UnreadableWorkbook as e:
-        return Plan(summary=f"无法校验：{e.reason}")
+        if other is not None and isinstance(e, NotAReturn):  # another kind of workbook: excel.ledger_actions
+            return other(grids, file, marks=marks, formulas=formulas, findings=findings)
+        return ActionList(summary=f"无法校验：{e.reason}")
     if findings is not None:  # the caller's own run over the file (e.g. `check --annotate`)
         c.findings = list(findings)
     old = read_marks(grids.get(MARKS_SHEET))
-    plan = Plan(computed=c.indicators)
+    plan = ActionList(computed=c.indicators)
     acts = plan.actions
     records: dict[tuple[str, str, str], Record] = {k: r for k, r in old.items() if r.kind == FORMULA or not marks}
     written: set[tuple[str, str]] = set()
@@ -383,7 +400,7 @@ def counts(findings: Sequence[Finding], explained: dict[str, str]) -> dict[str, 
     return n
 
 
-def summary_line(findings: Sequence[Finding], explained: dict[str, str], plan: Plan, corrected: Sequence[Finding]) -> str:
+def summary_line(findings: Sequence[Finding], explained: dict[str, str], plan: ActionList, corrected: Sequence[Finding]) -> str:
     n = counts(findings, explained)
     open_w = n["warning"] - n["explained"]
     status = "未通过" if n["error"] else "提示性问题待说明" if open_w else "通过"
@@ -393,7 +410,7 @@ def summary_line(findings: Sequence[Finding], explained: dict[str, str], plan: P
     return f"{line}｜{extra}" if extra else line
 
 
-def _formula_summary(plan: Plan, corrected: Sequence[Finding]) -> str:
+def _formula_summary(plan: ActionList, corrected: Sequence[Finding]) -> str:
     if not plan.formulas and not plan.skipped:
         return ""
     s = f"已写入 {len(plan.formulas)} 项指标公式"
@@ -443,9 +460,9 @@ def _write_records(acts: list[Action], grids: dict[str, Grid], records: dict[tup
     acts.append(SetValues(MARKS_SHEET, "A1", tuple(rows)))
 
 
-def plan_clear(grids: dict[str, Grid]) -> Plan:
+def clear_actions(grids: dict[str, Grid]) -> ActionList:
     """清除标记: every fill, note and formula the add-in made put back as it was; its own sheets removed."""
-    plan = Plan()
+    plan = ActionList()
     old = read_marks(grids.get(MARKS_SHEET))
     for rec in old.values():
         if rec.kind == MARK:
