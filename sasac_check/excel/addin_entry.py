@@ -20,8 +20,8 @@ from sasac_check.excel.actions import (
     SetNote,
     SetNumberFormat,
     SetValues,
-    clear_actions,
 )
+from sasac_check.excel.compose import clear_actions
 from sasac_check.excel.ledger_actions import workbook_actions
 
 

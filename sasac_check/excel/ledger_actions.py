@@ -22,15 +22,10 @@ from sasac_check.excel.actions import (
     SetNote,
     SetNumberFormat,
     SetValues,
-    _restore_mark,
-    _write_records,
-    check_actions,
-    note_text,
     read_explanations,
     read_marks,
-    results_sheet,
-    summary_line,
 )
+from sasac_check.excel.compose import check_actions, note_text, restore_mark, results_sheet, summary_line, write_records
 from sasac_check.ledger.checks import check_ledger
 from sasac_check.ledger.model import Ledger
 from sasac_check.ledger.read import read_ledger_grids
@@ -95,7 +90,7 @@ def ledger_actions(grids: dict[str, Grid], file: str = "", *, marks: bool = True
     plan.findings = kept
     if not marks:
         plan.summary = _summary(plan, corrected)
-        _write_records(acts, grids, records)
+        write_records(acts, grids, records)
         return plan
     inputs = {(led.sheet, r.cells[c]) for r in led.rows for c in INPUT if c in r.cells}
     by_cell: dict[tuple[str, str], list[Finding]] = {}
@@ -111,13 +106,13 @@ def ledger_actions(grids: dict[str, Grid], file: str = "", *, marks: bool = True
         acts.append(SetNote(sheet, cell, "\n\n".join(note_text(f) for f in fs)))
     for k, rec in old.items():
         if rec.kind == MARK and k not in records:
-            acts += _restore_mark(rec)
+            acts += restore_mark(rec)
     explained = read_explanations(grids.get(RESULTS_SHEET))
     line = summary_line(kept, explained, ActionList(), [])
     extra = _summary(plan, corrected)
     plan.summary = f"{line}｜{extra}" if extra else line
     acts += results_sheet(grids, kept, explained, plan.summary)
-    _write_records(acts, grids, records)
+    write_records(acts, grids, records)
     acts.append(Activate(RESULTS_SHEET))
     return plan
 
