@@ -16,6 +16,7 @@ from sasac_check.excel.actions import (
     RESULTS_SHEET,
     ActionList,
     Activate,
+    Formula,
     Grid,
     Record,
     SetFill,
@@ -37,7 +38,7 @@ from sasac_check.rules.load import RuleSet
 RATE_RULE = "LEDGER-RATE"
 
 
-def rate_formulas(led: Ledger) -> dict[str, str]:
+def rate_formulas(led: Ledger) -> dict[str, Formula]:
     """Cell of 完成率 → "=IF(H5>0,I5/H5,"")" on every task row whose 应完成数 (> 0) and 已完成数 are counts.
 
     Rows without counts keep what they state: a qualitative task's 完成率 is the unit's own judgement.
@@ -51,7 +52,7 @@ def rate_formulas(led: Ledger) -> dict[str, str]:
         if due and done is not None:
             h, i = f"{cols['应完成数']}{r.row}", f"{cols['已完成数']}{r.row}"
             points = "*100" if led.rate_points else ""
-            out[f"{cols['完成率']}{r.row}"] = f'=IF({h}>0,{i}/{h}{points},"")'
+            out[f"{cols['完成率']}{r.row}"] = Formula(f'=IF({h}>0,{i}/{h}{points},"")')  # own references only
     return out
 
 
