@@ -38,7 +38,7 @@ def add_budget_options(p: argparse.ArgumentParser) -> None:
 
 def apply_budget(args: argparse.Namespace) -> None:
     """The size options as the process's read limits; a usage error for a negative value."""
-    from sasac_check.cli import UsageError
+    from sasac_check.errors import UsageError
     from sasac_check.read.guard import MB, set_limits
 
     for name in ("timeout", "max_size", "max_memory"):
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if args.annotate:
         check_target(args.annotate, inputs, "标注副本")
         if args.output and _same_spelling(args.output, args.annotate):
-            from sasac_check.cli import UsageError
+            from sasac_check.errors import UsageError
 
             raise UsageError("-o 与 --annotate 不能是同一个文件")
     rs = load_rules(args.rules)  # rule-file mistakes surface before any workbook is read
