@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -58,22 +59,26 @@ class Checked:
     sub: Submission
     findings: list[Finding]
     indicators: dict[str, float | None]
+    priors: dict[str, str] = field(default_factory=dict)  # 上年末 / 上年同期 → the prior return compared with
 
 
-def check_grids(grids: dict[str, Grid], rs: RuleSet, file: str = "") -> Checked:
-    """Read and check a workbook's values (the add-in's own sheets left out)."""
-    from sasac_check.check.run import check_submissions, compute_indicators
+def check_grids(grids: dict[str, Grid], rs: RuleSet, file: str = "", priors: Sequence[Submission] = ()) -> Checked:
+    """Read and check a workbook's values (the add-in's own sheets left out); `priors`: returns that may be its
+    prior periods (the one matcher, check/priors.py, picks the 上年末 and 上年同期 ones, as `check` does)."""
+    from sasac_check.check.run import check_submissions, compute_indicators, pair_with
     from sasac_check.model.result import sort_findings
     from sasac_check.plans import plan_findings
     from sasac_check.read import read_grids
 
     data = {n: g for n, g in grids.items() if n not in (RESULTS_SHEET, MARKS_SHEET)}
     sub = read_grids(data, file, indicators=rs.indicators)
-    findings, table = check_submissions(rs, [sub])
+    paired = pair_with([sub], priors)
+    findings, table = check_submissions(rs, [sub], paired)
     findings += plan_findings(rs, [sub])
     inds = compute_indicators(rs, table)
     values = {n: (None if not np.isfinite(v := float(iv.mid[0])) else v) for n, iv in inds.items()}
-    return Checked(sub, sort_findings(findings), values)
+    used = {k: v[0].file for k, v in paired.items() if v and v[0] is not None}
+    return Checked(sub, sort_findings(findings), values, used)
 
 
 # --- planning --------------------------------------------------------------------------------------
@@ -132,10 +137,13 @@ def plan_targets(c: Checked, rs: RuleSet) -> dict[str, tuple[str, str]]:
 
 
 def check_actions(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks: bool = True, formulas: bool = True,
-                  findings: Sequence[Finding] | None = None, other: Callable[..., ActionList] | None = None) -> ActionList:
-    """校验 (marks and formulas), or 写入指标 alone (marks=False): the actions, from values only."""
+                  findings: Sequence[Finding] | None = None, other: Callable[..., ActionList] | None = None,
+                  priors: Sequence[Submission] = ()) -> ActionList:
+    """校验 (marks and formulas), or 写入指标 alone (marks=False): the actions, from values only.
+
+    `priors`: returns that may be this one's prior periods (the add-in reads those beside the workbook)."""
     try:
-        c = check_grids(grids, rs, file)
+        c = check_grids(grids, rs, file, priors)
     except UnreadableWorkbook as e:
         if other is not None and isinstance(e, NotAReturn):  # another kind of workbook: excel.ledger_actions
             return other(grids, file, marks=marks, formulas=formulas, findings=findings)
@@ -201,6 +209,9 @@ def check_actions(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks:
 
     explained = read_explanations(grids.get(RESULTS_SHEET))
     plan.summary = summary_line(kept, explained, plan, corrected)
+    if c.priors:
+        seen = "、".join(f"{k} {Path(v).name}" for k, v in c.priors.items())
+        plan.summary += f"（跨期审核：已与同一文件夹中的上期报表比较：{seen}）"
     acts += results_sheet(grids, kept, explained, plan.summary)
     write_records(acts, grids, records)
     acts.append(Activate(RESULTS_SHEET))
