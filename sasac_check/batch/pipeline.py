@@ -180,7 +180,7 @@ def _result(records: list[FileRecord], findings: list[Finding], strict: bool,
             paired: dict[str, dict[str, str]]) -> RunResult:
     """The same FileResults, counts and ordering as check.run.check_files (one tally)."""
     files = [FileResult(rec.path, rec.status, reason=rec.reason, cover=rec.cover, indicators=rec.indicators,
-                        priors=paired.get(rec.path, {})) for rec in records]
+                        priors=paired.get(rec.path, {}), kind=rec.kind) for rec in records]
     for rec in records:
         rec.xp = None
     return tally(files, findings, strict, {r.path: i for i, r in enumerate(records)})

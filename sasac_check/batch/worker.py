@@ -19,6 +19,7 @@ from sasac_check.batch.inputs import Task
 from sasac_check.model.catalog import catalog
 from sasac_check.model.finding import Finding
 from sasac_check.model.submission import Submission, UnreadableWorkbook
+from sasac_check.read import NotAReturn
 
 # The shared slot the parent watches for hung files: (array, slot) — [start time, task index] per slot.
 WATCH: tuple | None = None
@@ -87,6 +88,8 @@ class FileRecord:
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # cover fields and indicators -> (sheet, cell)
     xp: XPData | None = None
     prior: bool = False
+    kind: str = ""  # 规划表: a plan table, checked as `plan check` does
+    findings: list[Finding] = field(default_factory=list)  # a plan table's findings
 
 
 @dataclass
@@ -245,6 +248,8 @@ def read_one(task: Task, timeout: float, zips: dict, armed: bool = False, fds: d
         return sub
     except FileTimeout:
         return FileRecord(task.index, task.name, "unreadable", f"读取超时（超过 {timeout:g} 秒），已停止：文件可能损坏或过于复杂")
+    except NotAReturn as e:
+        return _plan_table(task, e.reason)
     except UnreadableWorkbook as e:
         return FileRecord(task.index, task.name, "unreadable", e.reason)
     except MemoryError:
@@ -253,6 +258,24 @@ def read_one(task: Task, timeout: float, zips: dict, armed: bool = False, fds: d
         return FileRecord(task.index, task.name, "unreadable", f"读取时出错（{type(e).__name__}: {e}）")
     finally:
         _mark(None)
+
+
+def _plan_table(task: Task, reason: str) -> FileRecord:
+    """A workbook without statements: a plan table gets its own row and findings, anything else is unreadable."""
+    from sasac_check.plans import plan_table_findings
+
+    src = task.path
+    if task.member is not None:
+        import io
+
+        with zipfile.ZipFile(task.path) as zf:
+            src = io.BytesIO(zf.read(task.member))
+    got = plan_table_findings(src)
+    if got is None:
+        return FileRecord(task.index, task.name, "unreadable", reason)
+    from dataclasses import replace
+
+    return FileRecord(task.index, task.name, "ok", kind="规划表", findings=[replace(f, file=task.name) for f in got])
 
 
 def _num(x: float) -> float | None:
@@ -323,6 +346,7 @@ def _process_chunk(job: Job) -> ChunkResult:
     rs, keys = rules_for(job.rule_paths)
     zips: dict[str, zipfile.ZipFile] = {}
     records: list[FileRecord] = []
+    plan_findings_: list[Finding] = []  # findings on plan tables met in the chunk
     good: list[tuple[Task, Submission]] = []
     armed = job.timeout > 0 and threading.current_thread() is threading.main_thread()
     if armed:
@@ -338,6 +362,9 @@ def _process_chunk(job: Job) -> ChunkResult:
             got = read_one(task, job.timeout, zips, armed, fds)
             if isinstance(got, FileRecord):
                 got.prior = job.prior
+                if got.findings and not job.prior:
+                    plan_findings_ += got.findings
+                    got.findings = []
                 records.append(got)
             else:
                 good.append((task, got))
@@ -345,7 +372,7 @@ def _process_chunk(job: Job) -> ChunkResult:
         close_all(fds)
     for zf in zips.values():
         zf.close()
-    findings: list[Finding] = []
+    findings: list[Finding] = plan_findings_
     if job.prior:
         if good:
             from sasac_check.check.table import SubmissionTable
@@ -355,10 +382,11 @@ def _process_chunk(job: Job) -> ChunkResult:
     if good:
         subs = [s for _, s in good]
         try:
-            findings, inds, table = _check(rs, subs)
+            checked, inds, table = _check(rs, subs)
+            findings = findings + checked
             records += _records(good, table, keys, inds, False)
         except Exception:  # isolate the return the engine trips on; the others are still checked together
-            findings = []
+            findings = list(plan_findings_)
             for t, s in good:
                 try:
                     f, inds, table = _check(rs, [s])

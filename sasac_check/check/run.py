@@ -87,14 +87,24 @@ def check_files(
     judged (提示性) on the plan targets that bind one enterprise: the plan chosen by the cover's 监管机构 and
     报告期, or `plan`. Region-wide amount targets are judged only in a batch.
     """
-    from sasac_check.read import read_workbook
+    from sasac_check.read import NotAReturn, read_workbook
 
     results: list[FileResult] = []
     subs: list[Submission] = []
+    tables: list[Finding] = []  # findings on plan tables: a workbook kind of their own, checked as `plan check` does
     for p in paths:
         try:
             subs.append(read_workbook(p))
             results.append(FileResult(str(p), "ok"))
+        except NotAReturn as e:
+            from sasac_check.plans import plan_table_findings
+
+            got = plan_table_findings(p, plan)
+            if got is None:
+                results.append(FileResult(str(p), "unreadable", reason=e.reason))
+            else:
+                results.append(FileResult(str(p), "ok", kind="规划表"))
+                tables += got
         except UnreadableWorkbook as e:
             results.append(FileResult(str(p), "unreadable", reason=e.reason))
     notes: list[str] = []
@@ -110,7 +120,7 @@ def check_files(
             res.cover = dict(sub.cover)
             res.indicators = {n: _mid(iv, i) for n, iv in inds.items()}
             res.priors = {k: v[i].file for k, v in pri.items() if v[i] is not None}
-    out = tally(results, findings, strict, {str(p): i for i, p in enumerate(paths)})
+    out = tally(results, findings + tables, strict, {str(p): i for i, p in enumerate(paths)})
     out.notes = notes
     return out
 

@@ -20,6 +20,10 @@ def __getattr__(name: str):
         from sasac_check.plans.tablecheck import check_plan_table
 
         return check_plan_table
+    if name == "plan_table_findings":
+        from sasac_check.plans.tablecheck import plan_table_findings
+
+        return plan_table_findings
     raise AttributeError(name)
 
 
@@ -49,6 +53,22 @@ def attainment(sub: Submission) -> list[dict]:
     return [dict(t, 完成情况="未达成" if t["id"] in missed else "达成或无法判断") for t in targets_for(sub.cover)]
 
 
-__all__ = ["Plan", "RegionSummary", "Target", "attainment", "check_plan_table", "judge_return", "judge_returns",
-           "load_plan", "load_plans", "plans_for", "region_findings", "shipped_plans", "summary_submission",
-           "targets_for", "write_plan_template", "write_summary_sheet"]
+__all__ = [
+    "Plan",
+    "RegionSummary",
+    "Target",
+    "attainment",
+    "check_plan_table",
+    "judge_return",
+    "judge_returns",
+    "load_plan",
+    "load_plans",
+    "plan_table_findings",
+    "plans_for",
+    "region_findings",
+    "shipped_plans",
+    "summary_submission",
+    "targets_for",
+    "write_plan_template",
+    "write_summary_sheet",
+]

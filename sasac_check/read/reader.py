@@ -17,6 +17,10 @@ from sasac_check.read.source import GridSource, Source, load_bytes, sniff
 from sasac_check.read.values import CellReader, CellSource, text_of
 
 
+class NotAReturn(UnreadableWorkbook):
+    """A readable workbook without any statement sheet (a plan table, say): `check` and `batch` look further."""
+
+
 class Reader(CellReader):
     """One return's reading: which sheet is which, then the cover, each statement and 主要指标."""
 
@@ -30,7 +34,7 @@ class Reader(CellReader):
         self.layout = lay
         if not lay.statements:
             wanted = "、".join(s.name for s in self.cat.sheets)
-            raise UnreadableWorkbook(self.file, f"未找到标准报表的工作表（{wanted}）：这不是国资委标准报表，或工作表已改名")
+            raise NotAReturn(self.file, f"未找到标准报表的工作表（{wanted}）：这不是国资委标准报表，或工作表已改名")
         self.sub.sheets = dict(lay.sheets)
         for name in lay.missing:
             if name == self.cat.cover_sheet and not lay.standard_cover:
