@@ -92,3 +92,29 @@ def test_xls_and_ods_by_libreoffice(tmp_path, clean_rows, sample, fmt):
     result = check_files([renamed], shipped_rules())
     assert _on_statements(result, sub) == []
     assert result.files[0].indicators == pytest.approx(base_result.files[0].indicators)
+
+
+def test_explain_layout_text_and_json(tmp_path, clean_rows):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import jsonschema
+
+    root = Path(__file__).resolve().parent.parent
+    path = write_export(clean_rows, tmp_path / "a.xlsx", "jiuqi")
+    r = subprocess.run([sys.executable, "-m", "sasac_check", "check", str(path), "--explain-layout"],
+                       capture_output=True, text=True, cwd=root)
+    assert "识别为“资产负债表”" in r.stdout and "科目余额表] 未读取：账簿" in r.stdout
+    assert "货币资金：期末余额 C7，年初余额 D7" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "sasac_check", "check", str(path), "--explain-layout", "--format", "json"],
+                       capture_output=True, text=True, cwd=root)
+    doc = json.loads(r.stdout)
+    jsonschema.validate(doc, json.loads((root / "schemas" / "report.schema.json").read_text(encoding="utf-8")))
+    lay = doc["files"][0]["layout"]
+    sheets = {s["sheet"]: s for s in lay["sheets"]}
+    assert sheets["Z01 资产负债表(企财01表)"]["cells"]["资产总计[期末余额]"] == "C46"
+    assert lay["cover"]["统一社会信用代码"]["sheet"] == "FMDM 封面代码"
+    unknown = {u["label"] for u in sheets["Z01 资产负债表(企财01表)"]["unrecognised"]}
+    assert "应付债券 其中：优先股" in unknown and "其他权益工具 其中：永续债" in unknown

@@ -30,6 +30,7 @@ class FileResult:
     indicators: dict[str, float | None] = field(default_factory=dict)
     priors: dict[str, str] = field(default_factory=dict)  # 上年末 / 上年同期 → the prior return compared with
     kind: str = ""  # what the file was taken for, where it is not a return (e.g. 规划表)
+    layout: dict = field(default_factory=dict)  # check --explain-layout: how the workbook was read (read/explain.py)
 
     def to_dict(self) -> dict:
         d = {"path": self.path, "status": self.status, "counts": dict(self.counts)}
@@ -45,6 +46,8 @@ class FileResult:
             d["priors"] = dict(self.priors)
         if self.kind:
             d["kind"] = self.kind
+        if self.layout:
+            d["layout"] = self.layout
         return d
 
 
