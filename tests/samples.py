@@ -225,7 +225,7 @@ def consistent_values(seed: int = 0, *, debt_ratio: float | None = None, **cover
 
 
 class _PointTable:
-    """The one-row table expr.Evaluator needs, over values in 元 (NaN where blank)."""
+    """The one-row table evaluator.Evaluator needs, over values in 元 (NaN where blank)."""
 
     n = 1
 
@@ -256,8 +256,8 @@ def amounts_in_yuan(rows: list[Row]) -> dict[str, float]:
 
 def indicator_values(rows: list[Row]) -> dict[str, float]:
     """Each shipped indicator computed from the rows' amounts, rounded to its stated precision (NaN skipped)."""
+    from sasac_check.check.evaluator import Evaluator
     from sasac_check.read import shipped_indicators
-    from sasac_check.rules.expr import Evaluator
 
     table = _PointTable(amounts_in_yuan(rows))
     ev = Evaluator(table, catalog())

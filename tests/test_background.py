@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from sasac_check.batch.background import Background
+from sasac_check.speed.fork import Background
 
 
 def _pid_and(x: int) -> tuple[int, int]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sasac_check.check import evaluator
 from sasac_check.check.interval import Iv, violated
 from sasac_check.check.table import SubmissionTable
+from sasac_check.excel import formulas
 from sasac_check.model.catalog import catalog
 from sasac_check.model.submission import Submission
 from sasac_check.rules import expr
@@ -47,19 +49,19 @@ def test_anything_but_the_whitelist_is_refused(ns, text) -> None:
 
 
 def test_growth_and_loss_reduction() -> None:
-    up = expr.growth(Iv.point(np.array([110.0])), Iv.point(np.array([100.0])))
+    up = evaluator.growth(Iv.point(np.array([110.0])), Iv.point(np.array([100.0])))
     assert up.mid[0] == pytest.approx(0.10)
     # 上期亏损 100, 本期亏损 80: 减亏率 = (100 − 80) / 100 = 20%
-    less_loss = expr.growth(Iv.point(np.array([-80.0])), Iv.point(np.array([-100.0])))
+    less_loss = evaluator.growth(Iv.point(np.array([-80.0])), Iv.point(np.array([-100.0])))
     assert less_loss.mid[0] == pytest.approx(0.20)
-    worse = expr.growth(Iv.point(np.array([-120.0])), Iv.point(np.array([-100.0])))
+    worse = evaluator.growth(Iv.point(np.array([-120.0])), Iv.point(np.array([-100.0])))
     assert worse.mid[0] == pytest.approx(-0.20)
 
 
 def test_cagr_undefined_for_missing_zero_or_other_sign_base() -> None:
     end = Iv.point(np.array([1.5, 1.5, 1.5]))
     base = Iv.point(np.array([0.0, -0.2, np.nan]))
-    r = expr.cagr(end, base, Iv.point(np.array([5.0, 5.0, 5.0])))
+    r = evaluator.cagr(end, base, Iv.point(np.array([5.0, 5.0, 5.0])))
     assert np.isnan(r.lo).all()
 
 
@@ -73,7 +75,7 @@ def test_division_by_an_interval_holding_zero_never_fails_a_check() -> None:
 
 def test_indicator_by_name_and_preconditions(ns) -> None:
     t = _table(负债合计__期末余额=80.0, 资产总计__期末余额=100.0)
-    ev = expr.Evaluator(t, catalog())
+    ev = evaluator.Evaluator(t, catalog())
     assert ev.num(expr.parse("资产负债率", ns)).mid[0] == pytest.approx(0.8)
     assert ev.truth(expr.parse('行业类型 == "工业" and 资产负债率 > 70%', ns))[0]
     assert not ev.truth(expr.parse('行业类型 in ["非工业", "科研设计"]', ns))[0]
@@ -82,13 +84,13 @@ def test_indicator_by_name_and_preconditions(ns) -> None:
 def test_bare_items_take_the_rules_column_by_position(ns) -> None:
     t = _table(营业收入__上期金额=50.0, 营业收入__本期金额=70.0)
     node = expr.parse("营业收入", ns)
-    assert expr.Evaluator(t, catalog(), "年初余额").num(node).mid[0] == 50.0  # 2nd column of its own sheet
-    assert expr.Evaluator(t, catalog(), "本期金额").num(node).mid[0] == 70.0
+    assert evaluator.Evaluator(t, catalog(), "年初余额").num(node).mid[0] == 50.0  # 2nd column of its own sheet
+    assert evaluator.Evaluator(t, catalog(), "本期金额").num(node).mid[0] == 70.0
 
 
 def test_excel_formula_guards_every_divisor(ns) -> None:
     cells = {("负债合计", "期末余额"): "'资产负债表'!C61", ("资产总计", "期末余额"): "'资产负债表'!C37"}
-    f = expr.to_excel(expr.parse("资产负债率", ns), lambda i, c: cells.get((i, c)), catalog())
+    f = formulas.to_excel(expr.parse("资产负债率", ns), lambda i, c: cells.get((i, c)), catalog())
     assert f == "IF(OR(('资产负债表'!C37)=0),\"\",('资产负债表'!C61/'资产负债表'!C37))"
     with pytest.raises(expr.ExprError):
-        expr.to_excel(expr.parse("上期.资产总计[期末余额]", ns), lambda i, c: None, catalog())
+        formulas.to_excel(expr.parse("上期.资产总计[期末余额]", ns), lambda i, c: None, catalog())

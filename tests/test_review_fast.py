@@ -159,7 +159,7 @@ def test_crc32_combine_is_zlibs(size: int) -> None:
     import random
     import zlib
 
-    from sasac_check.report.fastrows import crc32_combine
+    from sasac_check.speed.fastrows import crc32_combine
 
     rnd = random.Random(size)
     a, b = rnd.randbytes(rnd.randrange(0, 5000)), rnd.randbytes(size)
@@ -169,7 +169,7 @@ def test_crc32_combine_is_zlibs(size: int) -> None:
 def test_pieces_compressed_apart_make_one_valid_member(tmp_path: Path) -> None:
     import zlib
 
-    from sasac_check.report.fastrows import _Member, _ZipOut, deflated
+    from sasac_check.speed.fastrows import _Member, _ZipOut, deflated
 
     text = ["<a>" + "x" * i + "</a>" for i in range(2000)]
     member = _Member(level=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import sys
@@ -11,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sasac_check.batch import cross
-from sasac_check.batch.gcpause import paused_gc
 from sasac_check.batch.inputs import DEFAULT_MAX_MB, Task, discover
 from sasac_check.batch.worker import ChunkResult, FileRecord, Job, rules_for, warm
 from sasac_check.check import priors
@@ -88,9 +88,17 @@ def _show_progress(opts: BatchOptions) -> bool:
 
 
 def run_batch(paths: Sequence[str | Path], opts: BatchOptions | None = None) -> BatchResult:
-    """Check every return found under `paths`; RuleFileError propagates before any workbook is read."""
-    with paused_gc():
+    """Check every return found under `paths`; RuleFileError propagates before any workbook is read.
+
+    No lasting effect on the calling process: what warm() freezes for the forked workers is unfrozen after.
+    (The console command pauses the cyclic GC around the whole command: speed/gcpause.py.)
+    """
+    frozen = gc.get_freeze_count()
+    try:
         return _run_batch(paths, opts or BatchOptions())
+    finally:
+        if not frozen:
+            gc.unfreeze()
 
 
 def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:

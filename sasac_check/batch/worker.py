@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import math
 import os
 import signal
-import stat
 import threading
 import time
 import zipfile
@@ -14,12 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sasac_check.batch.gcpause import paused_gc
 from sasac_check.batch.inputs import Task
 from sasac_check.model.catalog import catalog
 from sasac_check.model.finding import Finding
 from sasac_check.model.submission import Submission, UnreadableWorkbook
 from sasac_check.read import NotAReturn
+from sasac_check.speed.gcpause import freeze_for_forks, paused_gc
+from sasac_check.speed.readahead import PREFETCH, close_all, prefetch
 
 # The shared slot the parent watches for hung files: (array, slot) — [start time, task index] per slot.
 WATCH: tuple | None = None
@@ -130,7 +129,7 @@ def warm() -> None:
     from sasac_check.plans import shipped_plans
 
     shipped_plans()
-    gc.freeze()  # what is built so far lives as long as the process: forked workers never scan (and copy) it
+    freeze_for_forks()
 
 
 def xp_keys(rs) -> tuple[str, ...]:
@@ -149,45 +148,6 @@ def xp_keys(rs) -> tuple[str, ...]:
             for ref in expr.refs(n):
                 keys.update(f"{ref.item}[{expr.column_for(cat, ref.item, ref.column, c)}]" for c in r.columns)
     return tuple(sorted(keys))
-
-
-PREFETCH = 32  # files ahead of the one being read whose reading the kernel is asked to start
-
-
-def prefetch(task: Task, fds: dict[int, int]) -> None:
-    """Ask the kernel to start reading `task`'s file (posix_fadvise WILLNEED) while earlier ones are parsed.
-
-    A reviewer's folder is usually not in the page cache: read one by one, a 20 KB return waited ≈ 0.5 ms for the
-    disk here, about half its time; read ahead, the wait overlaps the parsing of the returns before it. The file
-    stays open in `fds` (task index → descriptor) for its turn, so a cached file costs one system call more, not
-    three. Never blocks (O_NONBLOCK: a FIFO or device named like a workbook is not waited on, nor kept) and never
-    raises: the file is read, and any problem reported, when its turn comes.
-    """
-    if task.member is not None or task.error or not hasattr(os, "posix_fadvise"):
-        return
-    try:
-        fd = os.open(task.path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
-        return
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            return
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
-    except OSError:
-        os.close(fd)
-        return
-    fds[task.index] = fd
-
-
-def close_all(fds: dict[int, int]) -> None:
-    """Close what prefetch left open (a chunk that ended early)."""
-    for fd in fds.values():
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    fds.clear()
 
 
 def _alarm(signum, frame):
@@ -321,8 +281,9 @@ def _records(good: list[tuple[Task, Submission]], table, keys: tuple[str, ...], 
 
 
 def _check(rs, subs: list[Submission]):
-    from sasac_check.check.run import check_submissions, compute_indicators, plan_findings, without_restated
+    from sasac_check.check.run import check_submissions, compute_indicators, without_restated
     from sasac_check.check.schemarules import validate
+    from sasac_check.plans import plan_findings
 
     # The schema constraints through numpy, not pandera: the same findings (schemarules), without pandas here.
     findings, table = check_submissions(rs, subs, schemas=False)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sasac_check.check import evaluator
 from sasac_check.check.table import SubmissionTable
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.finding import Finding
@@ -77,7 +78,7 @@ def evaluate(rs: RuleSet, table: SubmissionTable, rules: Iterable[Rule] | None =
 
 def _evaluate_one(rs: RuleSet, t: SubmissionTable, rule: Rule, col: str | None) -> list[Finding]:
     cat = catalog()
-    ev = expr.Evaluator(t, cat, col)
+    ev = evaluator.Evaluator(t, cat, col)
     bad, actual, expected = ev.check(rule.check, rule.abs_tol, rule.rel_tol)
     if not bad.any():
         return []

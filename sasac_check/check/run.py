@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from sasac_check.check import priors
+from sasac_check.check import evaluator, priors
 from sasac_check.check.evaluate import evaluate
 from sasac_check.check.interval import Iv
 from sasac_check.check.priors import SAME_PERIOD, YEAR_END
@@ -16,14 +16,13 @@ from sasac_check.model.catalog import catalog
 from sasac_check.model.finding import Finding
 from sasac_check.model.result import FileResult, RunResult, tally
 from sasac_check.model.submission import Submission, UnreadableWorkbook
-from sasac_check.rules import expr
 from sasac_check.rules.load import RuleSet
 
 
 def compute_indicators(rs: RuleSet, table: SubmissionTable) -> dict[str, Iv]:
     """Every indicator over every row, in its own unit (fractions for %)."""
     cat = catalog()
-    ev = expr.Evaluator(table, cat)
+    ev = evaluator.Evaluator(table, cat)
     return {name: ev.num(ind.value_node) for name, ind in rs.indicators.items()}
 
 
@@ -78,14 +77,15 @@ def check_files(
     rs: RuleSet,
     strict: bool = False,
     prior: Sequence[str | Path] = (),
-    plan: str | Path | None = None,
-    use_plans: bool = True,
+    judge: Callable[[Sequence[Submission]], list[Finding]] | None = None,
+    other: Callable[[str | Path], list[Finding] | None] | None = None,
 ) -> RunResult:
     """Check each file (and its prior period, where given); an unreadable file is a result, not a crash.
 
-    The returns under check are prior-period candidates for each other, as in a batch. Each return is also
-    judged (提示性) on the plan targets that bind one enterprise: the plan chosen by the cover's 监管机构 and
-    报告期, or `plan`. Region-wide amount targets are judged only in a batch.
+    The returns under check are prior-period candidates for each other, as in a batch. `judge` adds findings
+    of the returns against something above this layer — the command passes plans.enterprise_judge (提示性
+    findings on the plan targets that bind one enterprise). `other` checks a workbook that holds no return (None:
+    it is no such workbook either) — the command passes plans.plan_table_findings: plan tables get their own rows.
     """
     from sasac_check.read import NotAReturn, read_workbook
 
@@ -97,9 +97,7 @@ def check_files(
             subs.append(read_workbook(p))
             results.append(FileResult(str(p), "ok"))
         except NotAReturn as e:
-            from sasac_check.plans import plan_table_findings
-
-            got = plan_table_findings(p, plan)
+            got = other(p) if other is not None else None
             if got is None:
                 results.append(FileResult(str(p), "unreadable", reason=e.reason))
             else:
@@ -112,8 +110,8 @@ def check_files(
     findings: list[Finding] = []
     if subs:
         findings, table = check_submissions(rs, subs, pri)
-        if use_plans:
-            findings += plan_findings(rs, subs, plan)
+        if judge is not None:
+            findings += judge(subs)
         inds = compute_indicators(rs, table)
         readable = [r for r in results if r.status != "unreadable"]
         for i, (res, sub) in enumerate(zip(readable, subs, strict=True)):
@@ -122,18 +120,6 @@ def check_files(
             res.priors = {k: v[i].file for k, v in pri.items() if v[i] is not None}
     out = tally(results, findings + tables, strict, {str(p): i for i, p in enumerate(paths)})
     out.notes = notes
-    return out
-
-
-def plan_findings(rs: RuleSet, subs: Sequence[Submission], plan: str | Path | None = None) -> list[Finding]:
-    """The targets of each return's plan that bind one enterprise and are missed (提示性)."""
-    from sasac_check.plans import judge_return, load_plan, plans_for
-
-    forced = [load_plan(plan)] if plan else None  # loaded once, not once per return
-    out: list[Finding] = []
-    for sub in subs:
-        for p in forced if forced is not None else plans_for(sub.cover):
-            out += judge_return(sub, p, rs)
     return out
 
 

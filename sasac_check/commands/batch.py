@@ -36,16 +36,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sasac_check import cli
-    from sasac_check.batch.gcpause import paused_gc
+    from sasac_check.speed.fastexit import exits_after_main
+    from sasac_check.speed.gcpause import paused_gc
 
-    with paused_gc(restore=not cli.EXITS_AFTER_MAIN):  # the outputs, too, are many small acyclic objects
+    with paused_gc(restore=not exits_after_main()):  # the outputs, too, are many small acyclic objects
         return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:
     from sasac_check.batch import BatchOptions, run_batch
-    from sasac_check.cli import UsageError
+    from sasac_check.errors import UsageError
 
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers 必须为正整数")
@@ -111,8 +111,8 @@ class _ReviewWriter:
     def __init__(self, path: str, br) -> None:
         import multiprocessing as mp
 
-        from sasac_check.batch.background import can_fork
         from sasac_check.report.review import write_review
+        from sasac_check.speed.fork import can_fork
 
         self.path = Path(path)
         self.proc = None

@@ -37,7 +37,15 @@ def run(args: argparse.Namespace) -> int:
         from sasac_check.plans import load_plan
 
         load_plan(args.plan)  # a broken plan file exits 2 before any workbook is read
-    result = check_files(args.files, rs, strict=args.strict, prior=args.prior, plan=args.plan, use_plans=not args.no_plan)
+    judge = None
+    if not args.no_plan:
+        from sasac_check.plans import enterprise_judge
+
+        judge = enterprise_judge(rs, args.plan)
+    from sasac_check.plans import plan_table_findings
+
+    result = check_files(args.files, rs, strict=args.strict, prior=args.prior, judge=judge,
+                         other=lambda path: plan_table_findings(path, args.plan, rs))
     layouts = _explain(result) if args.explain_layout else ""
     if args.format == "junit":
         from sasac_check.report import junit

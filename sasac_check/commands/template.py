@@ -35,7 +35,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 def run_fill(args: argparse.Namespace) -> int:
     from sasac_check.authoring.fill import FillError, fill
-    from sasac_check.cli import UsageError
+    from sasac_check.errors import UsageError
 
     try:
         fill(args.values, args.output, template=args.template)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from sasac_check.excel import formulas
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.finding import SEVERITY_LABEL, SEVERITY_ORDER, Finding
 from sasac_check.model.submission import Submission, UnreadableWorkbook
@@ -219,8 +220,9 @@ class Checked:
 
 def check_grids(grids: dict[str, Grid], rs: RuleSet, file: str = "") -> Checked:
     """Read and check a workbook's values (the add-in's own sheets left out)."""
-    from sasac_check.check.run import check_submissions, compute_indicators, plan_findings
+    from sasac_check.check.run import check_submissions, compute_indicators
     from sasac_check.model.result import sort_findings
+    from sasac_check.plans import plan_findings
     from sasac_check.read import read_grids
 
     data = {n: g for n, g in grids.items() if n not in (RESULTS_SHEET, MARKS_SHEET)}
@@ -252,7 +254,7 @@ def indicator_formulas(c: Checked, rs: RuleSet) -> tuple[dict[str, tuple[str, st
         factor = sub.scale ** expr.money_power(ind.formula, cat) / ind.scale
         node = ind.formula if factor == 1.0 else expr.Bin("*", ind.formula, expr.Const(factor))
         try:
-            out[name] = (where[0], where[1], "=" + expr.to_excel(node, lookup, cat))
+            out[name] = (where[0], where[1], "=" + formulas.to_excel(node, lookup, cat))
         except expr.ExprError as e:
             skipped[name] = str(e)
     return out, skipped

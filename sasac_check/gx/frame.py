@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sasac_check.check import evaluator
 from sasac_check.check.interval import Iv
 from sasac_check.check.table import SubmissionTable
 from sasac_check.gx.translate import Derived, Translation, translate
@@ -35,7 +36,7 @@ def _excess(op: str, a: Iv, b: Iv) -> np.ndarray:
 
 def derive(d: Derived, table: SubmissionTable) -> np.ndarray:
     """One derived column, computed with the engine's own interval arithmetic (so both engines agree exactly)."""
-    ev = expr.Evaluator(table, catalog(), d.column)
+    ev = evaluator.Evaluator(table, catalog(), d.column)
     if d.kind == "when":
         return np.asarray(ev.truth(d.node), dtype=bool)
     if d.kind in ("lo", "hi"):

@@ -47,6 +47,22 @@ def targets_for(cover: dict) -> list[dict]:
     return out
 
 
+def plan_findings(rs, subs, plan=None) -> list:
+    """The targets of each return's plan that bind one enterprise and are missed (提示性): the plan chosen by the
+    cover's 监管机构 and 报告期, or the plan file `plan`. Amount targets are judged only on a 汇总."""
+    forced = [load_plan(plan)] if plan else None  # loaded once, not once per return
+    out: list = []
+    for sub in subs:
+        for p in forced if forced is not None else plans_for(sub.cover):
+            out += judge_return(sub, p, rs)
+    return out
+
+
+def enterprise_judge(rs, plan=None):
+    """plan_findings as the `judge` check_files takes."""
+    return lambda subs: plan_findings(rs, subs, plan)
+
+
 def attainment(sub: Submission) -> list[dict]:
     """targets_for(sub.cover) with 完成情况 for this return: 达成 / 未达成 (the missed ones are findings)."""
     missed = {f.rule.removeprefix("PLAN-") for plan in plans_for(sub.cover) for f in judge_return(sub, plan)}
@@ -59,10 +75,12 @@ __all__ = [
     "Target",
     "attainment",
     "check_plan_table",
+    "enterprise_judge",
     "judge_return",
     "judge_returns",
     "load_plan",
     "load_plans",
+    "plan_findings",
     "plan_table_findings",
     "plans_for",
     "region_findings",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sasac_check.check import evaluator
 from sasac_check.check.interval import Iv, violated
 from sasac_check.check.table import SubmissionTable
 from sasac_check.model.catalog import catalog
@@ -64,7 +65,7 @@ class Series:
         self.years = sorted(subs)
         self.subs = [subs[y] for y in self.years]
         self.table = SubmissionTable.from_submissions(self.subs)
-        self.ev = expr.Evaluator(self.table, catalog())
+        self.ev = evaluator.Evaluator(self.table, catalog())
         self._cache: dict[int, Iv] = {}
 
     def num(self, node: expr.Node | None) -> Iv:
@@ -121,7 +122,7 @@ def judge_target(t: Target, plan: Plan, s: Series, y: int) -> Outcome | None:
         base = s.at(t.prior, y) if t.prior is not None else None
         if base is None:
             return None
-        g = expr.growth(cur, base)
+        g = evaluator.growth(cur, base)
         return _out(t, y, g, _const(goal), f"（本期 {fmt(cur.mid[0], t.unit if t.unit != '%' else '亿元')}，"
                                            f"上期 {fmt(base.mid[0], t.unit if t.unit != '%' else '亿元')}）")
     if t.kind == "average":
@@ -139,7 +140,7 @@ def judge_target(t: Target, plan: Plan, s: Series, y: int) -> Outcome | None:
         base = s.at(t.measure, base_year)
         if base is None:
             return None
-        g = expr.cagr(cur, base, _const(float(y - base_year)))
+        g = evaluator.cagr(cur, base, _const(float(y - base_year)))
         return _out(t, y, g, _const(goal), f"（{base_year}–{y}年）")
     if t.kind == "total":
         lo, hi = t.years or plan.years
@@ -157,8 +158,8 @@ def judge_target(t: Target, plan: Plan, s: Series, y: int) -> Outcome | None:
         if base is None or not bool(cur.known[0] & (cur.lo[0] > 0)):
             return None
         floor = goal * (1 - t.rel_tol) - t.abs_tol * t.scale if t.op == "≈" else goal
-        need = expr.cagr(_const(floor), cur, _const(float(t.year - y)))
-        got = expr.growth(cur, base)
+        need = evaluator.cagr(_const(floor), cur, _const(float(t.year - y)))
+        got = evaluator.growth(cur, base)
         missed = bool(violated(">=", got, need)[0])
         detail = (f"（{y}年末 {fmt(cur.mid[0], t.unit)}，距 {t.year}年目标 {fmt(floor, t.unit)} 尚需每年增长 "
                   f"{format_percent(need.mid[0])}，本年实际增长 {format_percent(got.mid[0])}）")

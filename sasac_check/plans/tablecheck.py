@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sasac_check.check import evaluator
 from sasac_check.check.interval import Iv
 from sasac_check.model.finding import Finding
 from sasac_check.plans.choose import shipped_plans
@@ -16,7 +17,6 @@ from sasac_check.plans.model import Plan, Target
 from sasac_check.plans.names import indicator_name, item_name
 from sasac_check.plans.plantable import PlanTable, agree, computed_indicators, read_plan_tables, show
 from sasac_check.read.numbers import format_percent
-from sasac_check.rules import expr
 from sasac_check.rules.load import RuleSet, shipped_rules
 
 SKIP_RATIO = {"国有资本保值增值率"}  # checked against the change of 所有者权益 below, as 提示性
@@ -64,7 +64,7 @@ def check_growth(t: PlanTable) -> list[Finding]:
                           f"{r.name} 基期（{y0}年）为“{base.text if base else ''}”，无法计算年均增速，却填报 {g.text}；"
                           "基期缺失时年均增速应留空或写“-”", "-", g.text))
             continue
-        calc = expr.cagr(end.iv, base.iv, Iv.point(np.array([float(y1 - y0)])))
+        calc = evaluator.cagr(end.iv, base.iv, Iv.point(np.array([float(y1 - y0)])))
         if not bool(calc.known[0]):
             out.append(_f(t, "PT-CAGR-BASE", "error", g.ref, r.name, "年均增速",
                           f"{r.name} 基期 {base.text} 与末期 {end.text} 符号不同或为零，年均增速无意义，却填报 {g.text}",
@@ -141,7 +141,7 @@ def check_against_plan(t: PlanTable, plan: Plan, rs: RuleSet) -> list[Finding]:
                 assert row.growth is not None and row.growth.iv is not None
                 act, ref = row.growth.iv, row.growth.ref
             else:
-                act = expr.cagr(b.iv, a.iv, Iv.point(np.array([n]))) if tg.kind == "cagr" else expr.growth(b.iv, a.iv)
+                act = evaluator.cagr(b.iv, a.iv, Iv.point(np.array([n]))) if tg.kind == "cagr" else evaluator.growth(b.iv, a.iv)
                 ref = b.ref
             checks.append((ref, "年均增速" if tg.kind == "cagr" else f"{tg.years[0]}–{tg.years[1]}年",
                            act, _value_iv(tg), format_percent(act.mid[0])))

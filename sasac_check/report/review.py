@@ -8,10 +8,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from sasac_check.batch.background import Background
 from sasac_check.model.finding import SEVERITY_LABEL
 from sasac_check.model.result import FileResult, RunResult
-from sasac_check.report.fastrows import Bulk, register, rendered, splice, write_cells
+from sasac_check.speed.fastrows import Bulk, register, rendered, splice, write_cells
+from sasac_check.speed.fork import Background
 
 STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
 STATUS_RANK = {"unreadable": 0, "failed": 1, "ok": 2}

@@ -26,3 +26,12 @@ def paused_gc(restore: bool = True) -> Iterator[None]:
     finally:
         if was and restore:
             gc.enable()
+
+
+def freeze_for_forks() -> None:
+    """Move everything built so far to the permanent generation before workers fork (gc.freeze).
+
+    Forked workers then never scan, and so never copy-on-write, the parent's rules, catalogue and plans: the
+    pages stay shared. run_batch unfreezes when it ends, so the caller's process is left as it was.
+    """
+    gc.freeze()
