@@ -38,7 +38,9 @@ def numbers_typed_as_numbers(src: Path, dst: Path) -> Path:
 
 def test_two_decimal_format_is_plus_minus_0_005(tmp_path):
     path = numbers_typed_as_numbers(YIYANG, tmp_path / "yiyang.xlsx")
-    result = check_files([path], shipped_rules())
+    from sasac_check.plans import plan_table_findings
+
+    result = check_files([path], shipped_rules(), other=plan_table_findings)
     (res,) = result.files
     assert (res.status, res.kind) == ("failed", "规划表")
     ratio = [f for f in result.findings if f.rule == "PT-RATIO" and f.item == "营业收入利润率"]

@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from sasac_check.authoring.fill import fill_rows
-    from sasac_check.cli import UsageError
+    from sasac_check.errors import UsageError
     from sasac_check.model.catalog import catalog
     from sasac_check.read import UnreadableWorkbook, read_workbook
 
