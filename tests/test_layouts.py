@@ -118,3 +118,30 @@ def test_explain_layout_text_and_json(tmp_path, clean_rows):
     assert lay["cover"]["统一社会信用代码"]["sheet"] == "FMDM 封面代码"
     unknown = {u["label"] for u in sheets["Z01 资产负债表(企财01表)"]["unrecognised"]}
     assert "应付债券 其中：优先股" in unknown and "其他权益工具 其中：永续债" in unknown
+
+
+def test_export_layouts_are_reused_across_companies_never_wrongly(tmp_path):
+    from samples import consistent_values
+
+    from sasac_check.read.layoutcache import LAYOUTS
+    from sasac_check.read.sheets import WorkbookLayout
+    from sasac_check.read.source import Source, load_bytes, sniff
+
+    def layout(path):
+        data = load_bytes(path, str(path))
+        src = Source(data, str(path), sniff(data, str(path)))
+        return WorkbookLayout.from_grids(src.names, src.grid).statements["资产负债表"]
+
+    LAYOUTS.clear()
+    a = layout(write_export(consistent_values(1), tmp_path / "a.xlsx", "account"))
+    b = layout(write_export(consistent_values(2), tmp_path / "b.xlsx", "account"))  # another company and heading
+    assert a is b and a.more
+    import openpyxl
+
+    path = write_export(consistent_values(3), tmp_path / "c.xlsx", "account")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["合并资产负债表"]
+    ws["A4"], ws["B4"], ws["C4"], ws["D4"] = "项目", "行次", "期末余额", "年初余额"  # a header-like line above
+    wb.save(path)
+    c = layout(path)
+    assert c is not a
