@@ -145,3 +145,20 @@ def test_export_layouts_are_reused_across_companies_never_wrongly(tmp_path):
     wb.save(path)
     c = layout(path)
     assert c is not a
+
+
+def test_unit_found_nowhere_is_one_finding(tmp_path, clean_rows):
+    import openpyxl
+
+    path = write_export(clean_rows, tmp_path / "r.xlsx", "report")
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(max_row=4):
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("单位："):
+                    c.value = None
+    wb.save(path)
+    result = check_files([path], shipped_rules())
+    unit = [f for f in result.findings if f.item == "金额单位"]
+    assert [(f.rule, f.severity) for f in unit] == [("READ-COVER-FIELD", "error")]
+    assert "已按“元”读取" in unit[0].message and "表头以上各行" in unit[0].message
