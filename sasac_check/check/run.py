@@ -90,7 +90,7 @@ def check_files(
     reads and checks a workbook without statement sheets (the command passes ledger.run.other_kind: a ledger or a
     plan table); without it such a file is unreadable.
     """
-    from sasac_check.read import read_workbook
+    from sasac_check.read import NotAReturn, read_workbook
 
     read_workbook = read or read_workbook
 
@@ -124,7 +124,7 @@ def check_files(
             res.cover = dict(sub.cover)
             res.indicators = {n: _mid(iv, i) for n, iv in inds.items()}
             res.priors = {k: v[i].file for k, v in pri.items() if v[i] is not None}
-    out = tally(results, findings, strict, {str(p): i for i, p in enumerate(paths)})
+    out = tally(results, findings + tables, strict, {str(p): i for i, p in enumerate(paths)})
     out.notes = notes
     return out
 
