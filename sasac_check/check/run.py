@@ -124,7 +124,7 @@ def check_files(
             res.cover = dict(sub.cover)
             res.indicators = {n: _mid(iv, i) for n, iv in inds.items()}
             res.priors = {k: v[i].file for k, v in pri.items() if v[i] is not None}
-    out = tally(results, findings + tables, strict, {str(p): i for i, p in enumerate(paths)})
+    out = tally(results, findings, strict, {str(p): i for i, p in enumerate(paths)})
     out.notes = notes
     return out
 

@@ -17,10 +17,6 @@ from sasac_check.read.source import GridSource, Source, load_bytes, sniff
 from sasac_check.read.values import CellReader, CellSource, text_of
 
 
-class NotAReturn(UnreadableWorkbook):
-    """A readable workbook without any statement sheet (a plan table, say): `check` and `batch` look further."""
-
-
 class Reader(CellReader):
     """One return's reading: which sheet is which, then the cover, each statement and 主要指标."""
 
