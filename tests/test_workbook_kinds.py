@@ -71,7 +71,7 @@ def test_batch_gives_every_file_its_own_row(tmp_path, clean_path, clean_rows):
     assert set(rows) == {"template.xlsx", "export.xlsx", "plan.xlsx", "notes.xlsx"}
     assert rows["plan.xlsx"]["kind"] == "plan" and rows["plan.xlsx"]["status"] == "failed"
     assert rows["notes.xlsx"]["status"] == "unreadable"
-    assert rows["export.xlsx"]["status"] in ("ok", "failed") and "kind" not in rows["export.xlsx"]
+    assert rows["export.xlsx"]["status"] in ("ok", "failed") and rows["export.xlsx"]["kind"] == "return"
 
 
 @pytest.mark.slow
