@@ -135,6 +135,9 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
         if bar is not None:
             bar.close()
     records.sort(key=lambda r: r.index)
+    every = records
+    records = [r for r in records if r.kind == "return"]  # ledgers and plan tables take no part in the cross checks
+    prior_records = [r for r in prior_records if r.kind == "return"]
     findings += cross.duplicates(records)
     pairs = cross.match_priors(records, [*prior_records, *records])
     findings += cross.cross_period(rs, keys, pairs)
@@ -151,7 +154,7 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
         from sasac_check.batch.gxhook import run_gx_hook
 
         notes.append(run_gx_hook(records, keys, rs, opts.gx_dir))
-    result = _result(records, findings, opts.strict, paired)
+    result = _result(every, findings, opts.strict, paired)
     from sasac_check.report.junit import rule_kinds
 
     ids = rule_kinds(rs)
@@ -206,7 +209,7 @@ def _result(records: list[FileRecord], findings: list[Finding], strict: bool,
             paired: dict[str, dict[str, str]]) -> RunResult:
     """The same FileResults, counts and ordering as check.run.check_files (one tally)."""
     files = [FileResult(rec.path, rec.status, reason=rec.reason, cover=rec.cover, indicators=rec.indicators,
-                        priors=paired.get(rec.path, {})) for rec in records]
+                        priors=paired.get(rec.path, {}), kind=rec.kind, ledger=rec.ledger) for rec in records]
     for rec in records:
         rec.xp = None
     return tally(files, findings, strict, {r.path: i for i, r in enumerate(records)})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sasac_check.excel.actions import check_actions
+from sasac_check.excel.ledger_actions import workbook_actions
 from sasac_check.rules.load import RuleSet
 
 
@@ -33,7 +33,7 @@ def annotate_copy(src: str | Path, out: str | Path, rs: RuleSet, result=None, in
     check_target(out_p, inputs, "标注副本")
     try:
         mine = [f for f in result.findings if f.file == str(src)] if result is not None else None
-        plan = check_actions(grids_of_file(src_p), rs, str(src), findings=mine)
+        plan = workbook_actions(grids_of_file(src_p), rs, str(src), findings=mine)
         wb = openpyxl.load_workbook(src_p)
     except Exception as e:  # unreadable input: the check report already says why
         print(f"无法生成标注副本：{type(e).__name__}：{e}", file=sys.stderr)

@@ -16,12 +16,12 @@ from sasac_check.excel.actions import (
     Autofit,
     ClearSheet,
     DeleteSheet,
+    Formula,
     SetFill,
     SetNote,
     SetNumberFormat,
     SetValues,
 )
-from sasac_check.excel.cellvalues import Formula
 
 
 def _cells(ws, ref: str):

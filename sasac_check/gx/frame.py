@@ -37,6 +37,18 @@ def _excess(op: str, a: Iv, b: Iv) -> np.ndarray:
 def derive(d: Derived, table: SubmissionTable) -> np.ndarray:
     """One derived column, computed with the engine's own interval arithmetic (so both engines agree exactly)."""
     ev = evaluator.Evaluator(table, catalog(), d.column)
+    if d.kind == "kind":  # where the rule applies given each return's kind (kinds.py, as the engine does)
+        from types import SimpleNamespace
+
+        from sasac_check.check import kinds
+
+        m = kinds.rule_mask(SimpleNamespace(id=d.rule_id, check=d.node), table, d.column)
+        return np.ones(table.n, dtype=bool) if m is None else np.asarray(m, dtype=bool)
+    if d.kind == "required":
+        from sasac_check.check import kinds
+
+        m = kinds.required_rows(table, d.rule_id)
+        return np.ones(table.n, dtype=bool) if m is None else np.asarray(m, dtype=bool)
     if d.kind == "when":
         return np.asarray(ev.truth(d.node), dtype=bool)
     if d.kind in ("lo", "hi"):

@@ -131,3 +131,7 @@ class UnreadableWorkbook(Exception):
         super().__init__(f"{file}：{reason}")
         self.file = file
         self.reason = reason
+
+
+class NotAReturn(UnreadableWorkbook):
+    """A readable workbook without the return's statement sheets: possibly another kind (a ledger) to try."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sasac_check.model.submission import Submission
 from sasac_check.plans.choose import plans_for, shipped_plans
 from sasac_check.plans.loader import load_plan, load_plans
-from sasac_check.plans.model import Plan, Target
+from sasac_check.plans.model import NON_RETURN_KINDS, Plan, Target
 
 _JUDGING = {"judge_return": "judge", "judge_returns": "region", "region_findings": "region",
             "summary_submission": "region", "RegionSummary": "region"}
@@ -26,6 +26,10 @@ def __getattr__(name: str):
         from sasac_check.plans.tablecheck import check_plan_table
 
         return check_plan_table
+    if name == "plan_table_findings":
+        from sasac_check.plans.tablecheck import plan_table_findings
+
+        return plan_table_findings
     raise AttributeError(name)
 
 
@@ -37,7 +41,7 @@ def targets_for(cover: dict) -> list[dict]:
     out = []
     for plan in plans_for(cover):
         for t in plan.targets:
-            if "企业" not in t.applies_to or t.kind == "task":
+            if "企业" not in t.applies_to or t.kind in NON_RETURN_KINDS:
                 continue
             if t.kind in ("level", "on_track") and t.year != year:
                 continue
@@ -45,7 +49,8 @@ def targets_for(cover: dict) -> list[dict]:
                 continue
             out.append({"id": t.id, "plan": plan.id, "indicator": t.indicator, "kind": t.kind, "op": t.op,
                         "value": t.values.get(year) if t.kind == "path" else t.value, "unit": t.unit,
-                        "target": t.describe(year), "level": "提示性", "source": t.source, "seed": t.seed, "quote": t.quote})
+                        "target": t.describe(year), "level": "提示性", "source": t.source, "seed": t.seed, "quote": t.quote,
+                        "document": t.document, "section": t.section})
     return out
 
 
@@ -87,6 +92,7 @@ __all__ = [
     "load_plan",
     "load_plans",
     "plan_findings",
+    "plan_table_findings",
     "plans_for",
     "region_findings",
     "shipped_plans",

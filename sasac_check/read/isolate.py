@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sasac_check.model.submission import Submission, UnreadableWorkbook
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
 
 MB = 2**20
 
@@ -97,6 +97,8 @@ def call_isolated(fn: Callable, args: tuple, budget: Budget, file: str):
             limit_memory(budget.memory_mb)
             try:
                 payload = pickle.dumps(("ok", fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+            except NotAReturn as e:  # another kind of workbook (ledger, plan table): the caller reads it as such
+                payload = pickle.dumps(("not-a-return", e.reason))
             except UnreadableWorkbook as e:
                 payload = pickle.dumps(("unreadable", e.reason))
             except OutputError as e:
@@ -129,6 +131,8 @@ def call_isolated(fn: Callable, args: tuple, budget: Budget, file: str):
     kind, value = pickle.loads(data)
     if kind == "unreadable":
         raise UnreadableWorkbook(file, value)
+    if kind == "not-a-return":
+        raise NotAReturn(file, value)
     if kind == "output":
         raise OutputError(value)
     return value

@@ -55,7 +55,16 @@ def _overview_rows(files: list[FileResult], ind_fmts: list, status_fmt: dict, f_
         yield [f.path, *[f.cover.get(k, "") for k in COVER_COLS], (STATUS[f.status], status_fmt[f.status]),
                f.counts["error"], f.counts["warning"], f.counts["info"],
                *[None if (v := f.indicators.get(n)) is None else (v, fmt) for n, fmt in ind_fmts],
-               (line, f_pct) if line is not None and f.status != "unreadable" else None, f.reason or None]
+               (line, f_pct) if line is not None and f.status != "unreadable" else None,
+               f.reason or (_kind_note(f) if f.kind != "return" else None)]
+
+
+def _kind_note(f: FileResult) -> str:
+    """总览's 说明 for a workbook that is no return: what it is, and where its figures are."""
+    if f.kind == "ledger":
+        who = "，".join(v for v in (f.cover.get("填报单位"), f.cover.get("截至日期")) if v)
+        return f"改革任务台账{f'（{who}）' if who else ''}：完成情况见“台账完成情况”"
+    return "规划表：问题见“问题清单”" if f.kind == "plan" else f.kind
 
 
 def _value(v):
@@ -241,6 +250,10 @@ def _write(out: Path, result: RunResult, units: dict[str, str], regions: list | 
         for r, row in enumerate(membership_rows(rsum), len(rows) + 4):
             for c, v in enumerate(row):
                 wsum.write_string(r, c, v, f_head if r == len(rows) + 4 else None)
+    if any(f.kind == "ledger" for f in result.files):  # 台账完成情况: only when ledgers were reviewed
+        from sasac_check.ledger.sheet import write_completion_sheet
+
+        write_completion_sheet(wb, result.files, f_head, f_pct)
     wb.close()
     if fast:
         splice(target, out, bulk, level=1)  # level 1: a third of level 6's time, files ≈ 20 % larger

@@ -9,6 +9,7 @@ from sasac_check.model.result import RunResult
 from sasac_check.report.safetext import safe
 
 _STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
+KIND_LABEL = {"ledger": "改革任务台账", "plan": "规划表"}
 
 
 def render(result: RunResult) -> str:
@@ -18,6 +19,9 @@ def render(result: RunResult) -> str:
         c = res.counts
         name = safe(res.cover.get("企业名称", ""))
         head = f"■ {safe(res.path)}" + (f"（{name} {safe(res.cover.get('报告期', ''))}）" if name else "")
+        if res.kind in KIND_LABEL:
+            who = " ".join(safe(res.cover[k]) for k in ("填报单位", "截至日期") if res.cover.get(k))
+            head = f"■ {safe(res.path)}（{KIND_LABEL[res.kind]}{' ' + who if who else ''}）"
         lines.append(head)
         if res.status == "unreadable":
             lines.append(f"  无法读取：{safe(res.reason)}")
