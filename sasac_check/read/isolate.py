@@ -99,8 +99,8 @@ def call_isolated(fn: Callable, args: tuple, budget: Budget, file: str):
                 payload = pickle.dumps(("ok", fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
             except NotAReturn as e:  # another kind of workbook (ledger, plan table): the caller reads it as such
                 payload = pickle.dumps(("not-a-return", e.reason))
-            except UnreadableWorkbook as e:
-                payload = pickle.dumps(("unreadable", e.reason))
+            except UnreadableWorkbook as e:  # its own class (NotAReturn: another kind of workbook, tried by the caller)
+                payload = pickle.dumps(("exc", (type(e), e.file, e.reason, dict(e.__dict__))))
             except OutputError as e:
                 payload = pickle.dumps(("output", str(e)))
             except MemoryError:
@@ -129,6 +129,11 @@ def call_isolated(fn: Callable, args: tuple, budget: Budget, file: str):
     if not data:
         raise UnreadableWorkbook(file, memory_reason(budget.memory_mb))
     kind, value = pickle.loads(data)
+    if kind == "exc":
+        cls, efile, reason, attrs = value
+        err = cls(efile, reason)
+        err.__dict__.update(attrs)
+        raise err
     if kind == "unreadable":
         raise UnreadableWorkbook(file, value)
     if kind == "not-a-return":
