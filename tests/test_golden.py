@@ -24,7 +24,7 @@ PLAN_TABLES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "workbooks" / "pl
 # name -> (argv, golden file for stdout); run from the repository root so paths read as in the README.
 CHECKS = {
     f"check-{sample}{ext}": (["check", f"workbooks/{sample}.xlsx", *fmt], f"check-{sample}{ext}")
-    for sample in ("sample-clean", "sample-mistakes")
+    for sample in ("sample-clean", "sample-mistakes", "sample-ledger")
     for ext, fmt in ((".txt", []), (".json", ["--format", "json"]), (".junit.xml", ["--format", "junit"]))
 }
 CHECKS.update({

@@ -163,8 +163,8 @@ def build_template(indicators: dict | None = None, full: bool = False) -> Workbo
 
 
 def write_template(path: str | Path, full: bool = False) -> Path:
-    """Write the standard return template (`full`: with every official line) to `path` and return it."""
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build_template(full=full).save(out)
-    return out
+    """Write the standard return template (`full`: with every official line) to `path`, atomically, and return it."""
+    from sasac_check.atomicio import save_with
+
+    wb = build_template(full=full)
+    return save_with(path, wb.save, what="模板文件")

@@ -15,7 +15,7 @@ import numpy as np
 from sasac_check.batch.inputs import Task
 from sasac_check.model.catalog import catalog
 from sasac_check.model.finding import Finding
-from sasac_check.model.submission import Submission, UnreadableWorkbook
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
 from sasac_check.speed.gcpause import freeze_for_forks, paused_gc
 from sasac_check.speed.readahead import PREFETCH, close_all, prefetch
 
@@ -86,6 +86,9 @@ class FileRecord:
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # cover fields and indicators -> (sheet, cell)
     xp: XPData | None = None
     prior: bool = False
+    kind: str = "return"  # return | ledger | plan (a workbook without statements, recognised from its sheets)
+    ledger: dict | None = None  # a ledger's completion figures and tasks
+    found: list[Finding] = field(default_factory=list)  # a ledger's or plan table's findings, moved to the chunk's
 
 
 @dataclass
@@ -162,8 +165,10 @@ def _read(task: Task, zips: dict[str, zipfile.ZipFile], fds: dict[int, int] | No
     if zf is None:
         zf = zips[task.path] = zipfile.ZipFile(task.path)
     try:
-        data = zf.read(task.member)
-    except (zipfile.BadZipFile, zlib_error(), OSError, KeyError, RuntimeError, EOFError) as e:
+        from sasac_check.read.guard import LIMITS, read_capped
+
+        data = read_capped(zf, zf.getinfo(task.member), task.name, task.member, LIMITS.max_bytes or None)
+    except (zipfile.BadZipFile, zlib_error(), OSError, KeyError, RuntimeError, EOFError, NotImplementedError) as e:
         raise UnreadableWorkbook(task.name, f"压缩包中的文件已损坏，无法解压（{type(e).__name__}）") from None
     return read_bytes(data, task.name, compact=True)
 
@@ -174,7 +179,12 @@ def zlib_error() -> type[Exception]:
     return zlib.error
 
 
+ON_FILE = None  # called with each task as its reading starts (and None when it ends): the forked chunk's progress
+
+
 def _mark(task: Task | None) -> None:
+    if ON_FILE is not None:
+        ON_FILE(task)
     if WATCH is not None:
         arr, slot = WATCH
         arr[2 * slot] = time.time() if task is not None else 0.0
@@ -198,6 +208,8 @@ def read_one(task: Task, timeout: float, zips: dict, armed: bool = False, fds: d
             signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
             sub = _read(task, zips, fds)
+        except NotAReturn as e:  # only workbooks without statement sheets pay for this
+            return _other_kind(task, e, zips)
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -213,6 +225,19 @@ def read_one(task: Task, timeout: float, zips: dict, armed: bool = False, fds: d
         return FileRecord(task.index, task.name, "unreadable", f"读取时出错（{type(e).__name__}: {e}）")
     finally:
         _mark(None)
+
+
+def _other_kind(task: Task, e: NotAReturn, zips: dict) -> FileRecord:
+    """The record of a ledger or plan table (as `check` reads it), or the return reader's reason as unreadable."""
+    from sasac_check.ledger.run import other_kind
+
+    if task.member is None:
+        data = None
+    else:
+        data = zips[task.path].read(task.member)
+    res, found = other_kind(task.path, e, data=data, name=task.name)
+    return FileRecord(task.index, task.name, res.status, res.reason, cover=res.cover, kind=res.kind, ledger=res.ledger,
+                      found=found)
 
 
 def _num(x: float) -> float | None:
@@ -285,6 +310,7 @@ def _process_chunk(job: Job) -> ChunkResult:
     zips: dict[str, zipfile.ZipFile] = {}
     records: list[FileRecord] = []
     good: list[tuple[Task, Submission]] = []
+    others: list[Finding] = []  # findings of ledgers and plan tables in the chunk
     armed = job.timeout > 0 and threading.current_thread() is threading.main_thread()
     if armed:
         signal.signal(signal.SIGALRM, _alarm)
@@ -300,6 +326,9 @@ def _process_chunk(job: Job) -> ChunkResult:
             if isinstance(got, FileRecord):
                 got.prior = job.prior
                 records.append(got)
+                if got.found:
+                    others += got.found if not job.prior else []
+                    got.found = []
             else:
                 good.append((task, got))
     finally:
@@ -328,7 +357,7 @@ def _process_chunk(job: Job) -> ChunkResult:
                 except Exception as e:
                     records.append(FileRecord(t.index, t.name, "unreadable", f"校验时出错（{type(e).__name__}: {e}）"))
     records.sort(key=lambda r: r.index)
-    return ChunkResult(records, findings, time.perf_counter() - t0)
+    return ChunkResult(records, others + findings, time.perf_counter() - t0)
 
 
 def failed_chunk(job: Job, reason: str) -> ChunkResult:

@@ -15,7 +15,7 @@ from sasac_check.check.table import SubmissionTable
 from sasac_check.model.catalog import catalog
 from sasac_check.model.finding import Finding
 from sasac_check.model.result import FileResult, RunResult, tally
-from sasac_check.model.submission import Submission, UnreadableWorkbook
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
 from sasac_check.rules.load import RuleSet
 
 
@@ -78,32 +78,48 @@ def check_files(
     strict: bool = False,
     prior: Sequence[str | Path] = (),
     judge: Callable[[Sequence[Submission]], list[Finding]] | None = None,
+    read=None,
+    other: Callable[[str | Path, NotAReturn], tuple[FileResult, list[Finding]]] | None = None,
 ) -> RunResult:
     """Check each file (and its prior period, where given); an unreadable file is a result, not a crash.
 
     The returns under check are prior-period candidates for each other, as in a batch. `judge` adds findings
     of the returns against something above this layer — the command passes plans.enterprise_judge (提示性
-    findings on the plan targets that bind one enterprise).
+    findings on the plan targets that bind one enterprise). `read(path) -> Submission`: how each file is read
+    (default read_workbook; the CLI reads each in a child under a time and memory budget, read.isolate). `other`
+    reads and checks a workbook without statement sheets (the command passes ledger.run.other_kind: a ledger or a
+    plan table); without it such a file is unreadable.
     """
     from sasac_check.read import read_workbook
 
+    read_workbook = read or read_workbook
+
     results: list[FileResult] = []
     subs: list[Submission] = []
+    others: list[Finding] = []  # findings of ledgers and plan tables among the inputs
     for p in paths:
         try:
             subs.append(read_workbook(p))
             results.append(FileResult(str(p), "ok"))
+        except NotAReturn as e:  # no statement sheets: another kind of workbook (a ledger, a plan table), or unreadable
+            if other is None:
+                results.append(FileResult(str(p), "unreadable", reason=e.reason))
+                continue
+            res, found = other(p, e)
+            results.append(res)
+            others += found
         except UnreadableWorkbook as e:
             results.append(FileResult(str(p), "unreadable", reason=e.reason))
     notes: list[str] = []
-    pri = pair_priors(subs, prior, notes)
-    findings: list[Finding] = []
+    pri = pair_priors(subs, prior, notes, read_workbook)
+    findings: list[Finding] = others
     if subs:
-        findings, table = check_submissions(rs, subs, pri)
+        found, table = check_submissions(rs, subs, pri)
+        findings += found
         if judge is not None:
             findings += judge(subs)
         inds = compute_indicators(rs, table)
-        readable = [r for r in results if r.status != "unreadable"]
+        readable = [r for r in results if r.status != "unreadable" and r.kind == "return"]
         for i, (res, sub) in enumerate(zip(readable, subs, strict=True)):
             res.cover = dict(sub.cover)
             res.indicators = {n: _mid(iv, i) for n, iv in inds.items()}
@@ -118,7 +134,7 @@ def _mid(iv: Iv, i: int) -> float | None:
     return None if not np.isfinite(v) else round(v, 6)
 
 
-def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list[str]
+def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list[str], read=None
                 ) -> dict[str, list[Submission | None]]:
     """The prior-period returns of each return, by kind (上年末 / 上年同期), through the one matcher.
 
@@ -128,7 +144,7 @@ def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list
     extra: list[Submission] = []
     for p in prior:
         try:
-            extra.append(_read(p))
+            extra.append((read or _read)(p))
         except UnreadableWorkbook as e:
             notes.append(f"上期报表 {p} 无法读取，未用于跨期审核：{e.reason}")
     cands = [*extra, *subs]

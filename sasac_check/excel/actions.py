@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +11,7 @@ import numpy as np
 from sasac_check.excel import formulas
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.finding import SEVERITY_LABEL, SEVERITY_ORDER, Finding
-from sasac_check.model.submission import Submission, UnreadableWorkbook
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
 from sasac_check.rules import expr
 from sasac_check.rules.load import RuleSet
 
@@ -28,9 +28,17 @@ Grid = Sequence[Sequence[Any]]
 
 
 # --- the actions -----------------------------------------------------------------------------------
+class Formula(str):
+    """A formula the tool composed itself (from its own cell references, every quoted part escaped).
+
+    The only values an applier writes as formulas: any other text, whatever it starts with ("=", "+", "@" …),
+    comes from a workbook or a rule file and is written as text.
+    """
+
+
 @dataclass(frozen=True)
 class SetValues:
-    """Write a block of values from `cell` (top-left); a text starting with "=" is a formula."""
+    """Write a block of values from `cell` (top-left); a Formula is a formula, every other text is text."""
 
     sheet: str
     cell: str
@@ -129,10 +137,17 @@ def quote(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
-def link(sheet: str, cell: str) -> str:
-    """An in-workbook link every client writes as a value: =HYPERLINK("#'资产负债表'!C9","资产负债表!C9")."""
-    target = f"#{quote(sheet)}!{cell}".replace('"', '""')
-    return f'=HYPERLINK("{target}","{sheet}!{cell}")'
+def excel_string(text: str) -> str:
+    """A string literal inside a formula: quoted, with each double quote doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def link(sheet: str, cell: str) -> Formula:
+    """An in-workbook link every client writes as a value: =HYPERLINK("#'资产负债表'!C9","资产负债表!C9").
+
+    Both the target and the text shown are escaped: a sheet named `x")&HYPERLINK(…` stays a name.
+    """
+    return Formula(f"=HYPERLINK({excel_string(f'#{quote(sheet)}!{cell}')},{excel_string(f'{sheet}!{cell}')})")
 
 
 def number_format(unit: str, precision: int) -> str:
@@ -254,7 +269,7 @@ def indicator_formulas(c: Checked, rs: RuleSet) -> tuple[dict[str, tuple[str, st
         factor = sub.scale ** expr.money_power(ind.formula, cat) / ind.scale
         node = ind.formula if factor == 1.0 else expr.Bin("*", ind.formula, expr.Const(factor))
         try:
-            out[name] = (where[0], where[1], "=" + formulas.to_excel(node, lookup, cat))
+            out[name] = (where[0], where[1], Formula("=" + formulas.to_excel(node, lookup, cat)))
         except expr.ExprError as e:
             skipped[name] = str(e)
     return out, skipped
@@ -290,11 +305,13 @@ def plan_targets(c: Checked, rs: RuleSet) -> dict[str, tuple[str, str]]:
 
 
 def check_actions(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks: bool = True, formulas: bool = True,
-               findings: Sequence[Finding] | None = None) -> ActionList:
+                  findings: Sequence[Finding] | None = None, other: Callable[..., ActionList] | None = None) -> ActionList:
     """校验 (marks and formulas), or 写入指标 alone (marks=False): the actions, from values only."""
     try:
         c = check_grids(grids, rs, file)
     except UnreadableWorkbook as e:
+        if other is not None and isinstance(e, NotAReturn):  # another kind of workbook: excel.ledger_actions
+            return other(grids, file, marks=marks, formulas=formulas, findings=findings)
         return ActionList(summary=f"无法校验：{e.reason}")
     if findings is not None:  # the caller's own run over the file (e.g. `check --annotate`)
         c.findings = list(findings)

@@ -15,13 +15,14 @@ from sasac_check.excel.actions import (
     Autofit,
     ClearSheet,
     DeleteSheet,
+    Formula,
     SetFill,
     SetNote,
     SetNumberFormat,
     SetValues,
-    check_actions,
     clear_actions,
 )
+from sasac_check.excel.ledger_actions import workbook_actions
 
 
 def is_desktop(book: xw.Book) -> bool:
@@ -59,6 +60,17 @@ def _unprotected(book: xw.Book, names: Iterable[str], desktop: bool) -> Iterator
                 api.Protect(AllowFormattingColumns=True, AllowFormattingRows=True)
 
 
+FORMULA_START = ("=", "+", "-", "@", "'")  # what Excel parses as a formula when set as a value (and its text mark)
+
+
+def as_value(v: object) -> object:
+    """What to hand Excel for one value: a Formula as is; a text Excel would parse as a formula behind an apostrophe
+    (Excel's own mark for "this is text": the cell holds the text without it)."""
+    if isinstance(v, str) and not isinstance(v, Formula) and v.startswith(FORMULA_START):
+        return "'" + v
+    return v
+
+
 def apply(book: xw.Book, actions: Iterable[Action]) -> None:
     """Apply the actions with calls every client implements; notes and hiding only on desktop Excel."""
     actions = list(actions)
@@ -68,7 +80,7 @@ def apply(book: xw.Book, actions: Iterable[Action]) -> None:
     with _unprotected(book, touched & existing, desktop):
         for a in actions:
             if isinstance(a, SetValues):
-                book.sheets[a.sheet].range(a.cell).value = [list(r) for r in a.rows]
+                book.sheets[a.sheet].range(a.cell).value = [[as_value(v) for v in r] for r in a.rows]
             elif isinstance(a, SetFill):
                 book.sheets[a.sheet].range(a.cell).color = a.color
             elif isinstance(a, SetNumberFormat):
@@ -110,7 +122,7 @@ def _run(book: xw.Book, what: str) -> ActionList:
         if what == "clear":
             plan = clear_actions(grids)
         else:
-            plan = check_actions(grids, _rules(), book.name, marks=what == "check")
+            plan = workbook_actions(grids, _rules(), book.name, marks=what == "check")
         apply(book, plan.actions)
     except Exception as e:  # the accountant sees a sentence, not a traceback
         plan = ActionList(summary=f"国资校验出错：{type(e).__name__}：{e}")

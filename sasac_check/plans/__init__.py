@@ -5,7 +5,7 @@ from __future__ import annotations
 from sasac_check.model.submission import Submission
 from sasac_check.plans.choose import plans_for, shipped_plans
 from sasac_check.plans.loader import load_plan, load_plans
-from sasac_check.plans.model import Plan, Target
+from sasac_check.plans.model import NON_RETURN_KINDS, Plan, Target
 
 _JUDGING = {"judge_return": "judge", "judge_returns": "region", "region_findings": "region",
             "summary_submission": "region", "RegionSummary": "region"}
@@ -37,7 +37,7 @@ def targets_for(cover: dict) -> list[dict]:
     out = []
     for plan in plans_for(cover):
         for t in plan.targets:
-            if "企业" not in t.applies_to or t.kind == "task":
+            if "企业" not in t.applies_to or t.kind in NON_RETURN_KINDS:
                 continue
             if t.kind in ("level", "on_track") and t.year != year:
                 continue

@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 
 from sasac_check.model.resources import data_path
-from sasac_check.plans.model import Plan, Target
+from sasac_check.plans.model import NON_RETURN_KINDS, Plan, Target
 from sasac_check.plans.names import measure_of, prior_of
 from sasac_check.rules import expr
 from sasac_check.rules.load import LDict, RuleFileError, RuleSet, display_path, expand, load_yaml, shipped_rules
@@ -134,17 +134,17 @@ def _target(f: str, raw: LDict, plan_id: str, rs: RuleSet, problems: list[str], 
     at = f"{f}:{raw.line}: 目标 {raw['id']}"
     kind, unit = str(raw["kind"]), str(raw["unit"])
     needs = {"path": "values", "on_track": "year", "level": "year", "cagr": "years", "change": "years",
-             "total": "years", "average": "years"}
+             "total": "years", "average": "years", "share_completed": "year"}
     if kind in needs and needs[kind] not in raw:
         problems.append(f"{at}：{kind} 目标需要字段 {needs[kind]}")
     if kind not in ("path", "task") and "value" not in raw and "than" not in raw:
         problems.append(f"{at}：缺少目标值 value（或比较对象 than）")
-    if kind in ("growth", "cagr", "change", "average") and unit != "%" and kind != "average":
+    if kind in ("growth", "cagr", "change", "share_completed") and unit != "%":
         problems.append(f"{at}：{kind} 目标的单位应为 %")
     if str(raw.get("op", ">=")) == "≈" and "tolerance" not in raw:
         problems.append(f"{at}：“约”（≈）目标需要 tolerance（abs 或 rel，按目标单位）")
     measure = prior = than = when = None
-    if kind != "task":
+    if kind not in NON_RETURN_KINDS:
         if "formula" in raw:
             measure = _parse(f, raw, "formula", rs, problems)
             prior = prior_of(measure) if measure is not None else None

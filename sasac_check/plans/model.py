@@ -18,7 +18,10 @@ KINDS: dict[str, str] = {
     "on_track": "进度（按期达成所需年增速）",
     "total": "期间累计",
     "task": "非报表目标（仅列出）",
+    "share_completed": "改革任务完成比例（按台账判断）",
 }
+# Targets no return can be judged on: listed (task), or judged on a reform-task ledger (share_completed).
+NON_RETURN_KINDS = frozenset({"task", "share_completed"})
 OP_TEXT = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "==": "= ", "≈": "约 "}
 RATE_KINDS = frozenset({"growth", "cagr", "change"})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sasac_check.model.catalog import SheetDef, catalog
-from sasac_check.model.submission import Submission, UnreadableWorkbook
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
 from sasac_check.read.formulas import NO_CACHE_MESSAGE
 from sasac_check.read.grid import Grid, blank, cell_at, coord, squeeze
 from sasac_check.read.headings import from_headings
@@ -30,7 +30,7 @@ class Reader(CellReader):
         self.layout = lay
         if not lay.statements:
             wanted = "、".join(s.name for s in self.cat.sheets)
-            raise UnreadableWorkbook(self.file, f"未找到标准报表的工作表（{wanted}）：这不是国资委标准报表，或工作表已改名")
+            raise NotAReturn(self.file, f"未找到标准报表的工作表（{wanted}）：这不是国资委标准报表，或工作表已改名")
         self.sub.sheets = dict(lay.sheets)
         for name in lay.missing:
             if name == self.cat.cover_sheet and not lay.standard_cover:

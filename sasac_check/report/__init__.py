@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sasac_check.report.safetext import clean_text
 
 if TYPE_CHECKING:
     from sasac_check.model.result import RunResult
@@ -34,12 +36,12 @@ class _Reporters(Mapping[str, Renderer]):
 REPORTERS: Mapping[str, Renderer] = _Reporters()
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write a rendered report to `output` (folders created) or to standard output."""
+def emit(text: str, output: str | None, inputs: Sequence[str | Path] = ()) -> None:
+    """Write a rendered report to `output` (atomically, folders created, never over an input) or to standard output."""
     if not output:
-        sys.stdout.write(text)
+        sys.stdout.write(clean_text(text))
         return
-    path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    from sasac_check.atomicio import write_text
+
+    write_text(output, text, inputs, "报告文件")
     print(f"已写入 {output}", file=sys.stderr)

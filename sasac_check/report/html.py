@@ -129,7 +129,6 @@ def write_html(path: str | Path, result: RunResult, units: dict[str, str] | None
     o.append("</tbody></table></details>")
     o.append(f'<script type="application/json" id="summary">{json.dumps({"files": len(files), "not_ok": n_bad}, ensure_ascii=False)}</script>')
     o.append(f"<script>{_JS}</script></body></html>")
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("".join(o), encoding="utf-8")
-    return out
+    from sasac_check.atomicio import write_text
+
+    return write_text(path, "".join(o), what="HTML 报告")

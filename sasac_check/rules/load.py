@@ -15,6 +15,7 @@ from sasac_check.model.finding import severity_of
 from sasac_check.model.resources import data_path
 from sasac_check.rules import expr
 from sasac_check.rules.model import UNIT_SCALE, Indicator, Rule, RuleSet
+from sasac_check.rules.msgcheck import template_problem
 
 FAMILIES = ("表内", "表间", "跨期", "指标", "阈值", "计划")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -47,25 +48,38 @@ def load_yaml(path: Path) -> Any:
         raise RuleFileError([f"{path}:{line}: YAML 语法错误：{getattr(e, 'problem', e)}"]) from None
     if node is None:
         return None
-    return _convert(node)
+    try:
+        return _convert(node, set(), str(path))
+    except _AliasRefused as e:
+        raise RuleFileError([str(e)]) from None
+
+
+class _AliasRefused(Exception):
+    """A YAML alias (*name) of a mapping or list: refused (an alias bomb would grow without bound)."""
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: same nodes and marks, faster
 _CONSTRUCT = yaml.SafeLoader("")  # one constructor for every scalar (building a loader per scalar was most of the cost)
 
 
-def _convert(node: yaml.Node) -> Any:
+def _convert(node: yaml.Node, seen: set[int], path: str, line: int = 0) -> Any:
+    """Plain values with line numbers; `line`: where this node is used (the key's line, for an alias's message)."""
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in seen:  # the composer hands an alias back as the same node object
+            raise _AliasRefused(f"{path}:{line or node.start_mark.line + 1}: 不支持 YAML 别名（&锚点 / *引用）的映射或列表："
+                                "请直接写出内容")
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         d = LDict()
         d.line = node.start_mark.line + 1
         d.key_lines = {}
         for k, v in node.value:
             key = _CONSTRUCT.construct_scalar(k) if isinstance(k, yaml.ScalarNode) else str(k)
-            d[str(key)] = _convert(v)
+            d[str(key)] = _convert(v, seen, path, k.start_mark.line + 1)
             d.key_lines[str(key)] = k.start_mark.line + 1
         return d
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(v) for v in node.value]
+        return [_convert(v, seen, path, node.start_mark.line + 1) for v in node.value]
     try:
         return _CONSTRUCT.construct_object(node, deep=True)
     finally:
@@ -320,6 +334,9 @@ def _rule(f: Path, raw: Any, family: str, sheet: Any, ns: expr.Namespace, proble
     if at is not None and ns.catalog.resolve(str(at)) is None:
         problems.append(f"{_where(f, raw, 'at')}: 未知项目“{at}”{ns.suggest(str(at))}")
     msg = str(raw.get("message", ""))
+    bad = template_problem(msg)
+    if bad:
+        problems.append(f"{_where(f, raw, 'message')}: {bad}")
     compare_with = str(raw.get("compare_with", COMPARE_WITH[1]))
     if compare_with not in COMPARE_WITH:
         problems.append(f"{_where(f, raw, 'compare_with')}: compare_with 应为 上年末 或 上年同期（得到“{compare_with}”）")
