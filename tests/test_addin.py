@@ -12,9 +12,10 @@ from pathlib import Path
 import openpyxl
 import xlwings as xw
 
-from sasac_check.excel.actions import MARKS_SHEET, RESULTS_SHEET, check_actions, check_grids, clear_actions
+from sasac_check.excel.actions import MARKS_SHEET, RESULTS_SHEET
 from sasac_check.excel.annotate import grids_of_file
 from sasac_check.excel.apply_openpyxl import apply_openpyxl
+from sasac_check.excel.compose import check_actions, check_grids, clear_actions
 from sasac_check.rules.load import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +107,7 @@ def test_scripts_via_custom_scripts_call():
 def test_desktop_path_needs_no_licence():
     """Without a key xlwings has no PRO features; the ribbon module still imports and plans from values."""
     code = ("import sys, xlwings; assert not xlwings.__pro__; from sasac_check.excel import addin_entry; "
-            "from sasac_check.excel.annotate import grids_of_file; from sasac_check.excel.actions import check_actions; "
+            "from sasac_check.excel.annotate import grids_of_file; from sasac_check.excel.compose import check_actions; "
             "from sasac_check.rules.load import load_rules; "
             f"sys.exit(0 if check_actions(grids_of_file({str(MISTAKES)!r}), load_rules([])).actions else 1)")
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}

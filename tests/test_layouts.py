@@ -92,3 +92,73 @@ def test_xls_and_ods_by_libreoffice(tmp_path, clean_rows, sample, fmt):
     result = check_files([renamed], shipped_rules())
     assert _on_statements(result, sub) == []
     assert result.files[0].indicators == pytest.approx(base_result.files[0].indicators)
+
+
+def test_explain_layout_text_and_json(tmp_path, clean_rows):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import jsonschema
+
+    root = Path(__file__).resolve().parent.parent
+    path = write_export(clean_rows, tmp_path / "a.xlsx", "jiuqi")
+    r = subprocess.run([sys.executable, "-m", "sasac_check", "check", str(path), "--explain-layout"],
+                       capture_output=True, text=True, cwd=root)
+    assert "识别为“资产负债表”" in r.stdout and "科目余额表] 未读取：账簿" in r.stdout
+    assert "货币资金：期末余额 C7，年初余额 D7" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "sasac_check", "check", str(path), "--explain-layout", "--format", "json"],
+                       capture_output=True, text=True, cwd=root)
+    doc = json.loads(r.stdout)
+    jsonschema.validate(doc, json.loads((root / "schemas" / "report.schema.json").read_text(encoding="utf-8")))
+    lay = doc["files"][0]["layout"]
+    sheets = {s["sheet"]: s for s in lay["sheets"]}
+    assert sheets["Z01 资产负债表(企财01表)"]["cells"]["资产总计[期末余额]"] == "C46"
+    assert lay["cover"]["统一社会信用代码"]["sheet"] == "FMDM 封面代码"
+    unknown = {u["label"] for u in sheets["Z01 资产负债表(企财01表)"]["unrecognised"]}
+    assert "应付债券 其中：优先股" in unknown and "其他权益工具 其中：永续债" in unknown
+
+
+def test_export_layouts_are_reused_across_companies_never_wrongly(tmp_path):
+    from samples import consistent_values
+
+    from sasac_check.read.layoutcache import LAYOUTS
+    from sasac_check.read.sheets import WorkbookLayout
+    from sasac_check.read.source import Source, load_bytes, sniff
+
+    def layout(path):
+        data = load_bytes(path, str(path))
+        src = Source(data, str(path), sniff(data, str(path)))
+        return WorkbookLayout.from_grids(src.names, src.grid).statements["资产负债表"]
+
+    LAYOUTS.clear()
+    a = layout(write_export(consistent_values(1), tmp_path / "a.xlsx", "account"))
+    b = layout(write_export(consistent_values(2), tmp_path / "b.xlsx", "account"))  # another company and heading
+    assert a is b and a.more
+    import openpyxl
+
+    path = write_export(consistent_values(3), tmp_path / "c.xlsx", "account")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["合并资产负债表"]
+    ws["A4"], ws["B4"], ws["C4"], ws["D4"] = "项目", "行次", "期末余额", "年初余额"  # a header-like line above
+    wb.save(path)
+    c = layout(path)
+    assert c is not a
+
+
+def test_unit_found_nowhere_is_one_finding(tmp_path, clean_rows):
+    import openpyxl
+
+    path = write_export(clean_rows, tmp_path / "r.xlsx", "report")
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(max_row=4):
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("单位："):
+                    c.value = None
+    wb.save(path)
+    result = check_files([path], shipped_rules())
+    unit = [f for f in result.findings if f.item == "金额单位"]
+    assert [(f.rule, f.severity) for f in unit] == [("READ-COVER-FIELD", "error")]
+    assert "已按“元”读取" in unit[0].message and "表头以上各行" in unit[0].message

@@ -207,7 +207,8 @@ def test_returns_never_try_the_ledger_reader(monkeypatch) -> None:
 
 
 def test_clear_marks_puts_the_stated_rates_back(tmp_path: Path) -> None:
-    from sasac_check.excel.actions import MARKS_SHEET, clear_actions
+    from sasac_check.excel.actions import MARKS_SHEET
+    from sasac_check.excel.compose import clear_actions
 
     wb = openpyxl.load_workbook(SAMPLE)
     apply_openpyxl(wb, workbook_actions(grids_of_file(SAMPLE), load_rules(), SAMPLE.name).actions)

@@ -90,7 +90,7 @@ def check_files(
     reads and checks a workbook without statement sheets (the command passes ledger.run.other_kind: a ledger or a
     plan table); without it such a file is unreadable.
     """
-    from sasac_check.read import read_workbook
+    from sasac_check.read import NotAReturn, read_workbook
 
     read_workbook = read or read_workbook
 
@@ -147,12 +147,20 @@ def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list
             extra.append((read or _read)(p))
         except UnreadableWorkbook as e:
             notes.append(f"上期报表 {p} 无法读取，未用于跨期审核：{e.reason}")
+    return pair_with(subs, extra, notes)
+
+
+def pair_with(subs: Sequence[Submission], extra: Sequence[Submission], notes: list[str] | None = None
+              ) -> dict[str, list[Submission | None]]:
+    """pair_priors over returns already read (`extra`: the given prior returns; `subs` are candidates too).
+    With `notes`, each of `extra` that no return is compared with is named there with the reason."""
     cands = [*extra, *subs]
     names = [c.file for c in cands]
     pairings = priors.match([s.cover for s in subs], [c.cover for c in cands], names)
-    notes += priors.unused_notes([c.cover for c in extra], [c.file for c in extra], [
-        priors.Pairing(*(None if i is None or i >= len(extra) else i for i in (pr.year_end, pr.same_period)))
-        for pr in pairings])
+    if notes is not None:
+        notes += priors.unused_notes([c.cover for c in extra], [c.file for c in extra], [
+            priors.Pairing(*(None if i is None or i >= len(extra) else i for i in (pr.year_end, pr.same_period)))
+            for pr in pairings])
     return {k: [None if (i := pr.get(k)) is None else cands[i] for pr in pairings] for k in priors.KINDS}
 
 

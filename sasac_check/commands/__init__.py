@@ -9,3 +9,4 @@ COMMANDS.append(__import__(f"{__name__}.gx", fromlist=["register"]))  # sasac-ch
 COMMANDS.append(__import__(f"{__name__}.plan", fromlist=["register"]))  # sasac-check plan check / list / validate
 COMMANDS.append(__import__(f"{__name__}.batch", fromlist=["register"]))  # sasac-check batch
 COMMANDS.append(__import__(f"{__name__}.addin", fromlist=["register"]))  # sasac-check addin build / install
+COMMANDS.append(__import__(f"{__name__}.convert", fromlist=["register"]))  # sasac-check convert EXPORT -o 报表.xlsx

@@ -25,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-plan", action="store_true", help="不对标计划目标")
     p.add_argument("--annotate", metavar="OUT.xlsx", help="另存一份标注了问题的副本（原文件不变）")
     add_budget_options(p)
+    p.add_argument("--explain-layout", action="store_true",
+                   help="说明每张工作表被识别为哪张报表、每个项目读取了哪个单元格、哪些行未识别（JSON 中为 files[].layout）")
     p.set_defaults(func=run)
 
 
@@ -38,7 +40,7 @@ def add_budget_options(p: argparse.ArgumentParser) -> None:
 
 def apply_budget(args: argparse.Namespace) -> None:
     """The size options as the process's read limits; a usage error for a negative value."""
-    from sasac_check.cli import UsageError
+    from sasac_check.errors import UsageError
     from sasac_check.read.guard import MB, set_limits
 
     for name in ("timeout", "max_size", "max_memory"):
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if args.annotate:
         check_target(args.annotate, inputs, "标注副本")
         if args.output and _same_spelling(args.output, args.annotate):
-            from sasac_check.cli import UsageError
+            from sasac_check.errors import UsageError
 
             raise UsageError("-o 与 --annotate 不能是同一个文件")
     rs = load_rules(args.rules)  # rule-file mistakes surface before any workbook is read
@@ -81,18 +83,32 @@ def run(args: argparse.Namespace) -> int:
     other = partial(other_kind, plan=args.plan, use_plans=not args.no_plan)  # ledgers and plan tables among the files
     result = check_files(args.files, rs, strict=args.strict, prior=args.prior, judge=judge,
                          read=lambda path: read_isolated(path, budget), other=other)
+    layouts = _explain(result) if args.explain_layout else ""
     if args.format == "junit":
         from sasac_check.report import junit
 
         text = junit.render(result, junit.rule_kinds(rs), strict=args.strict)
     else:
         text = REPORTERS[args.format](result)
-    emit(text, args.output, inputs)
+    emit(layouts + text if args.format == "text" else text, args.output, inputs)
     for note in result.notes:
         print(clean_text(note), file=sys.stderr)
     if args.annotate:
         _annotate(args, rs, result)
     return result.exit_code(args.strict)
+
+
+def _explain(result) -> str:
+    """The recognition report of every return read: kept in each file's `layout` (JSON) and rendered as text."""
+    from sasac_check.read.explain import explain_layout, render_layout
+
+    out = []
+    for res in result.files:
+        if res.status == "unreadable" or res.kind:
+            continue
+        res.layout = explain_layout(res.path)
+        out.append(render_layout(res.path, res.layout))
+    return "\n".join(out) + ("\n" if out else "")
 
 
 def _annotate(args: argparse.Namespace, rs, result) -> None:

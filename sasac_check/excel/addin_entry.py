@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import xlwings as xw
 
@@ -20,8 +21,8 @@ from sasac_check.excel.actions import (
     SetNote,
     SetNumberFormat,
     SetValues,
-    clear_actions,
 )
+from sasac_check.excel.compose import clear_actions
 from sasac_check.excel.ledger_actions import workbook_actions
 
 
@@ -122,12 +123,44 @@ def _run(book: xw.Book, what: str) -> ActionList:
         if what == "clear":
             plan = clear_actions(grids)
         else:
-            plan = workbook_actions(grids, _rules(), book.name, marks=what == "check")
+            plan = workbook_actions(grids, _rules(), book.name, marks=what == "check", priors=neighbour_returns(book))
         apply(book, plan.actions)
     except Exception as e:  # the accountant sees a sentence, not a traceback
         plan = ActionList(summary=f"国资校验出错：{type(e).__name__}：{e}")
     _tell(book, plan.summary)
     return plan
+
+
+NEIGHBOURS_MAX, NEIGHBOUR_MAX_MB = 60, 20
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def neighbour_returns(book: xw.Book) -> list:
+    """The returns saved beside the open workbook (its folder, newest first, at most 60 files of 20 MB): the
+    candidates for its prior periods (跨期), matched as `check --prior` matches them. Files that are not
+    returns, or cannot be read, are passed over; a book with no folder (new, or on the web) has none."""
+    from sasac_check.model.submission import UnreadableWorkbook
+    from sasac_check.read import read_workbook
+
+    try:
+        here = Path(book.fullname).resolve()
+    except Exception:
+        return []
+    if not here.is_file():
+        return []
+    try:
+        files = [f for f in here.parent.iterdir() if f.suffix.lower() in WORKBOOK_SUFFIXES and not f.name.startswith("~$")
+                 and f.resolve() != here and f.is_file() and f.stat().st_size <= NEIGHBOUR_MAX_MB << 20]
+    except OSError:
+        return []
+    files.sort(key=lambda f: f.stat().st_mtime, reverse=True)
+    out = []
+    for f in files[:NEIGHBOURS_MAX]:
+        try:
+            out.append(read_workbook(f))
+        except (UnreadableWorkbook, OSError, ValueError):
+            continue
+    return out
 
 
 def _tell(book: xw.Book, text: str) -> None:

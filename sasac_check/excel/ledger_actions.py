@@ -16,21 +16,17 @@ from sasac_check.excel.actions import (
     RESULTS_SHEET,
     ActionList,
     Activate,
+    Formula,
     Grid,
     Record,
     SetFill,
     SetNote,
     SetNumberFormat,
     SetValues,
-    _restore_mark,
-    _write_records,
-    check_actions,
-    note_text,
     read_explanations,
     read_marks,
-    results_sheet,
-    summary_line,
 )
+from sasac_check.excel.compose import check_actions, note_text, restore_mark, results_sheet, summary_line, write_records
 from sasac_check.ledger.checks import check_ledger
 from sasac_check.ledger.model import Ledger
 from sasac_check.ledger.read import read_ledger_grids
@@ -42,7 +38,7 @@ from sasac_check.rules.load import RuleSet
 RATE_RULE = "LEDGER-RATE"
 
 
-def rate_formulas(led: Ledger) -> dict[str, str]:
+def rate_formulas(led: Ledger) -> dict[str, Formula]:
     """Cell of 完成率 → "=IF(H5>0,I5/H5,"")" on every task row whose 应完成数 (> 0) and 已完成数 are counts.
 
     Rows without counts keep what they state: a qualitative task's 完成率 is the unit's own judgement.
@@ -56,7 +52,7 @@ def rate_formulas(led: Ledger) -> dict[str, str]:
         if due and done is not None:
             h, i = f"{cols['应完成数']}{r.row}", f"{cols['已完成数']}{r.row}"
             points = "*100" if led.rate_points else ""
-            out[f"{cols['完成率']}{r.row}"] = f'=IF({h}>0,{i}/{h}{points},"")'
+            out[f"{cols['完成率']}{r.row}"] = Formula(f'=IF({h}>0,{i}/{h}{points},"")')  # own references only
     return out
 
 
@@ -95,7 +91,7 @@ def ledger_actions(grids: dict[str, Grid], file: str = "", *, marks: bool = True
     plan.findings = kept
     if not marks:
         plan.summary = _summary(plan, corrected)
-        _write_records(acts, grids, records)
+        write_records(acts, grids, records)
         return plan
     inputs = {(led.sheet, r.cells[c]) for r in led.rows for c in INPUT if c in r.cells}
     by_cell: dict[tuple[str, str], list[Finding]] = {}
@@ -111,13 +107,13 @@ def ledger_actions(grids: dict[str, Grid], file: str = "", *, marks: bool = True
         acts.append(SetNote(sheet, cell, "\n\n".join(note_text(f) for f in fs)))
     for k, rec in old.items():
         if rec.kind == MARK and k not in records:
-            acts += _restore_mark(rec)
+            acts += restore_mark(rec)
     explained = read_explanations(grids.get(RESULTS_SHEET))
     line = summary_line(kept, explained, ActionList(), [])
     extra = _summary(plan, corrected)
     plan.summary = f"{line}｜{extra}" if extra else line
     acts += results_sheet(grids, kept, explained, plan.summary)
-    _write_records(acts, grids, records)
+    write_records(acts, grids, records)
     acts.append(Activate(RESULTS_SHEET))
     return plan
 

@@ -31,6 +31,7 @@ class FileResult:
     priors: dict[str, str] = field(default_factory=dict)  # 上年末 / 上年同期 → the prior return compared with
     kind: str = "return"  # what the workbook is, from its own sheets: return | ledger (改革任务台账) | plan (规划表)
     ledger: dict | None = None  # a ledger's completion figures and tasks (ledger.summary.ledger_summary)
+    layout: dict = field(default_factory=dict)  # check --explain-layout: how the workbook was read (read/explain.py)
 
     def to_dict(self) -> dict:
         d = {"path": self.path, "status": self.status, "kind": self.kind, "counts": dict(self.counts)}
@@ -46,6 +47,8 @@ class FileResult:
             d["priors"] = dict(self.priors)
         if self.ledger is not None:
             d["ledger"] = {k: self.ledger[k] for k in LEDGER_FIGURES}
+        if self.layout:
+            d["layout"] = self.layout
         return d
 
 

@@ -26,6 +26,10 @@ def __getattr__(name: str):
         from sasac_check.plans.tablecheck import check_plan_table
 
         return check_plan_table
+    if name == "plan_table_findings":
+        from sasac_check.plans.tablecheck import plan_table_findings
+
+        return plan_table_findings
     raise AttributeError(name)
 
 
@@ -88,6 +92,7 @@ __all__ = [
     "load_plan",
     "load_plans",
     "plan_findings",
+    "plan_table_findings",
     "plans_for",
     "region_findings",
     "shipped_plans",

@@ -17,6 +17,7 @@ from sasac_check.model.submission import Submission
 from sasac_check.plans.names import CURRENT, indicator_name, item_name
 from sasac_check.read.grid import coord
 from sasac_check.read.numbers import NotANumber, format_percent, parse_number
+from sasac_check.read.numfmt import shown_decimals
 from sasac_check.rules import expr
 from sasac_check.rules.load import UNIT_SCALE, RuleSet, shipped_rules
 
@@ -86,6 +87,11 @@ def _cell(raw: object, fmt: str, unit: str, ref: str) -> Cell:
     if p.value is None:
         return Cell(None, ref, text)
     value, dec = p.value, p.decimals or 0
+    shown = None if isinstance(raw, str) else shown_decimals(fmt)
+    if shown is not None:  # a number typed as a number: the decimals its format shows (2.00 is ±0.005)
+        dec = shown
+        pct = "%" in (fmt or "")
+        text = f"{p.value * 100:.{max(shown - 2, 0)}f}%" if pct else f"{p.value:.{shown}f}"
     if not p.percent and unit == "%" and not isinstance(raw, str) and "%" in (fmt or ""):
         pass  # a fraction shown as a percentage
     elif not p.percent and unit == "%":

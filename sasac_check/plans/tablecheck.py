@@ -168,9 +168,21 @@ def plan_of(t: PlanTable, plans: Sequence[Plan]) -> Plan | None:
 
 def check_plan_table(path: str | Path, plan_file: str | Path | None = None, rs: RuleSet | None = None) -> list[Finding]:
     """Every finding on every plan table in the workbook (empty list when it holds none)."""
+    return plan_table_findings(path, plan_file, rs) or []
+
+
+def plan_table_findings(path, plan_file: str | Path | None = None, rs: RuleSet | None = None) -> list[Finding] | None:
+    """Every finding on every plan table of a workbook (a path or a binary file object); None when it holds none
+    (or cannot be opened as a plan table), so that `check` and `batch` tell a plan table from other workbooks."""
     rs = rs or shipped_rules()
+    try:
+        tables = read_plan_tables(path, rs)
+    except Exception:  # not an xlsx openpyxl can open: no plan table
+        return None
+    if not tables:
+        return None
     out: list[Finding] = []
-    for t in read_plan_tables(path, rs):
+    for t in tables:
         out += check_ratios(t, rs) + check_growth(t) + check_capital(t)
         plan = load_plan(plan_file, rs) if plan_file else plan_of(t, shipped_plans())
         if plan is not None:

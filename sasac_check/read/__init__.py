@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 _API = {
     "read_workbook": "sasac_check.read.reader",
+    "NotAReturn": "sasac_check.read.reader",
     "read_bytes": "sasac_check.read.reader",
     "read_grids": "sasac_check.read.reader",
     "UnreadableWorkbook": "sasac_check.model.submission",
@@ -29,6 +30,7 @@ _API = {
 
 __all__ = [
     "LAYOUTS",
+    "NotAReturn",
     "SheetLayout",
     "UnreadableWorkbook",
     "WorkbookLayout",
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
     from sasac_check.read.grid import col_letter, coord, squeeze
     from sasac_check.read.layout import SheetLayout, indicator_lookup, locate_sheet
     from sasac_check.read.layoutcache import LAYOUTS
-    from sasac_check.read.reader import read_bytes, read_grids, read_workbook
+    from sasac_check.read.reader import NotAReturn, read_bytes, read_grids, read_workbook
     from sasac_check.read.sheets import WorkbookLayout, shipped_indicators
     from sasac_check.read.zipread import sheet_parts
 

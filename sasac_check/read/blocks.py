@@ -48,12 +48,19 @@ def find_header(grid: Grid, sheet: str) -> tuple[int, int, Matches] | None:
     """(header row, 1 or 2 rows, matches) of the row(s) in the first HEADER_SCAN_ROWS naming most columns."""
     best: tuple[int, int, Matches] | None = None
     score = (0, 0)
-    for r in range(min(len(grid), HEADER_SCAN_ROWS)):
-        for rows, found in ((1, _matches(grid[r], sheet)),
-                            (2, _joined(grid[r], grid[r + 1], sheet) if r + 1 < len(grid) else [])):
-            s = (len({col for _, col in found}), len(found))
-            if s > score:
-                best, score = (r, rows, found), s
+    n = min(len(grid), HEADER_SCAN_ROWS)
+    single = [_matches(grid[r], sheet) for r in range(min(len(grid), n + 1))]
+
+    def rank(found: Matches) -> tuple[int, int]:
+        return len({col for _, col in found}), len(found)
+
+    for r in range(n):
+        if rank(single[r]) > score:
+            best, score = (r, 1, single[r]), rank(single[r])
+        if r + 1 < len(single):  # two rows: only where joining names more than either row alone
+            joined = _joined(grid[r], grid[r + 1], sheet)
+            if rank(joined) > max(score, rank(single[r + 1])):
+                best, score = (r, 2, joined), rank(joined)
     return best
 
 

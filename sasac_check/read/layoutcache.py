@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sasac_check.model.catalog import Catalog, SheetDef, catalog, key
-from sasac_check.read.blocks import layout_statement
+from sasac_check.read.blocks import column_of, layout_statement
 from sasac_check.read.grid import Grid, coord
 from sasac_check.read.layout import SheetLayout, cover_lookup, indicator_lookup, layout_labels
 
@@ -34,7 +34,8 @@ class LayoutCache:
     """Layouts found before, recognised again by their label column and header row; indicator lookups by set."""
 
     def __init__(self) -> None:
-        self._reusable: dict[tuple, list[tuple[tuple, tuple, SheetLayout]]] = {}
+        # (kind, sheet, rows) -> [(labels, header, layout, labels from the header row down or None)]
+        self._reusable: dict[tuple, list[tuple[tuple, tuple, SheetLayout, tuple | None]]] = {}
         self._lookups: list[tuple[dict, Callable[[str], str | None], int]] = []  # (set, lookup, token)
         self._tokens = itertools.count()
 
@@ -42,16 +43,18 @@ class LayoutCache:
         self._reusable.clear()
         self._lookups.clear()
 
-    def reuse(self, kind: tuple, grid: Grid, compute: Callable[[], SheetLayout | None]) -> SheetLayout | None:
+    def reuse(self, kind: tuple, grid: Grid, compute: Callable[[], SheetLayout | None],
+              above: Callable[[Grid, SheetLayout], bool] | None = None) -> SheetLayout | None:
         """A layout found before for a sheet with the same label column and header row; else `compute()`.
 
         A layout is decided by the header row and the label column alone (which row holds which item, which
         column holds which value). Comparing those two against a cached layout is several times cheaper than
         locating again; any difference (an inserted row, a renamed label, a moved column) is a miss, never a
-        wrong layout.
+        wrong layout. `above(grid, lay)`: the lines above the header may differ (an export's heading names the
+        company and the date) where they hold no header the layout could have been found from instead.
         """
         bucket = self._reusable.setdefault((*kind, len(grid)), [])
-        for labels, header, lay in bucket:
+        for labels, header, lay, below in bucket:
             if _header(grid, lay) != header:
                 continue
             if lay.more:
@@ -64,13 +67,17 @@ class LayoutCache:
                     same = tuple([row[lc] if lc < len(row) else None for row in grid]) == labels
             if same:
                 return lay
+            if below is not None and above is not None and _labels(grid, lay, lay.header_row) == below and above(grid, lay):
+                return lay
         lay = compute()
         if lay is not None and lay.header_row >= 0 and len(bucket) < PER_SHAPE:
-            bucket.append((_labels(grid, lay), _header(grid, lay), lay))
+            below = _labels(grid, lay, lay.header_row) if above is not None and lay.header_row > 0 else None
+            bucket.append((_labels(grid, lay), _header(grid, lay), lay, below))
         return lay
 
     def statement(self, grid: Grid, sheet: SheetDef, name: str, cat: Catalog) -> SheetLayout | None:
-        return self.reuse(("statement", sheet.name, name), grid, lambda: layout_statement(grid, sheet, name, cat))
+        return self.reuse(("statement", sheet.name, name), grid, lambda: layout_statement(grid, sheet, name, cat),
+                          lambda g, lay: no_header_above(g, lay, sheet.name))
 
     def cover(self, grid: Grid, name: str) -> SheetLayout | None:
         return self.reuse(("cover", name), grid, lambda: layout_labels(grid, name, cover_lookup, ("项目", "值")))
@@ -99,13 +106,24 @@ def _header(grid: Grid, lay: SheetLayout) -> tuple:
     return tuple(tuple(grid[r]) for r in range(lay.header_row, min(len(grid), lay.header_row + lay.header_rows)))
 
 
-def _labels(grid: Grid, lay: SheetLayout) -> tuple:
-    """The label column(s) of a layout's blocks on this sheet, top to bottom."""
+def _labels(grid: Grid, lay: SheetLayout, start: int = 0) -> tuple:
+    """The label column(s) of a layout's blocks on this sheet, from row `start` down."""
     cols = [p.label_col for p in lay.pieces() if p.name == lay.name]
+    rows = grid[start:] if start else grid
     if len(cols) == 1:
         lc = cols[0]
-        return tuple([row[lc] if lc < len(row) else None for row in grid])
-    return tuple(tuple(row[lc] if lc < len(row) else None for lc in cols) for row in grid)
+        return tuple([row[lc] if lc < len(row) else None for row in rows])
+    return tuple(tuple(row[lc] if lc < len(row) else None for lc in cols) for row in rows)
+
+
+def no_header_above(grid: Grid, lay: SheetLayout, sheet: str) -> bool:
+    """No line above a statement's header names as many of its columns (it could not have been the header)."""
+    need = len(set(lay.columns.values()))
+    for r in range(lay.header_row):
+        found = {col for v in grid[r] if isinstance(v, str) and v.strip() and (col := column_of(sheet, v.strip()))}
+        if len(found) >= min(need, 2) and found:
+            return False
+    return True
 
 
 LAYOUTS = LayoutCache()

@@ -87,9 +87,10 @@ class Reader(CellReader):
             sub.unit, sub.scale = u, float(self.cat.units[u])
             sub.cover["金额单位"] = u
         else:
-            what = f"“{unit}”不是可用的金额单位" if unit else "未填写金额单位"
-            self.find("READ-UNIT", "error", f"封面{what}，应为 {'、'.join(self.cat.units)} 之一；已按“元”读取",
-                      sheet, ref, "金额单位", "值", actual=unit or None)
+            if unit or self.layout.standard_cover:  # else READ-COVER-FIELD said it already, and where it looked
+                what = f"“{unit}”不是可用的金额单位" if unit else "未填写金额单位"
+                self.find("READ-UNIT", "error", f"封面{what}，应为 {'、'.join(self.cat.units)} 之一；已按“元”读取",
+                          sheet, ref, "金额单位", "值", actual=unit or None)
             sub.unit, sub.scale = "元", 1.0
 
     def cover_elsewhere(self, lay: SheetLayout | None) -> None:
@@ -115,7 +116,8 @@ class Reader(CellReader):
         for f in self.cat.cover_fields:
             if f.required and f.name not in sub.cover:
                 self.find("READ-COVER-FIELD", "error",
-                          f"未找到封面项目“{f.name}”：已查找{where}；请在转换后的标准报表封面中填写（sasac-check convert）",
+                          f"未找到封面项目“{f.name}”：已查找{where}；请在转换后的标准报表封面中填写（sasac-check convert）"
+                          + ("；金额已按“元”读取" if f.name == "金额单位" else ""),
                           lay.name if lay is not None else self.cat.cover_sheet, "", f.name, "值")
 
     # statements -----------------------------------------------------------------------------------
