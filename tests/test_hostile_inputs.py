@@ -137,17 +137,17 @@ def test_a_file_over_the_memory_budget_is_a_row_and_the_run_goes_on(tmp_path) ->
 def test_a_slow_file_times_out_as_a_row_in_check_and_in_a_cluster_chunk(tmp_path) -> None:
     """--timeout: a file whose reading takes longer is an unreadable row; the others are checked (check and Dask path)."""
     slow = tmp_path / "slow.xlsx"
-    slow.write_bytes(hc.wide_return(2000, 500))  # a million numbers: seconds to read
+    slow.write_bytes(hc.wide_return(2000, 1000))  # two million numbers: seconds to read
     r = subprocess.run([sys.executable, "-m", "sasac_check", "check", str(slow), str(hc.CLEAN), "--format", "json",
-                        "--no-plan", "--timeout", "1"], capture_output=True, text=True, cwd=hc.ROOT, timeout=120)
+                        "--no-plan", "--timeout", "0.5"], capture_output=True, text=True, cwd=hc.ROOT, timeout=120)
     files = {Path(f["path"]).name: f for f in json.loads(r.stdout)["files"]}
-    assert r.returncode == 3 and "读取超时（超过 1 秒）" in files["slow.xlsx"]["reason"]
+    assert r.returncode == 3 and "读取超时（超过 0.5 秒）" in files["slow.xlsx"]["reason"]
     assert files["sample-clean.xlsx"]["status"] == "ok"
     from sasac_check.batch.chunkfork import run_chunk_guarded
     from sasac_check.batch.inputs import Task
     from sasac_check.batch.worker import Job
 
-    job = Job([Task(0, str(slow), str(slow)), Task(1, str(hc.CLEAN), str(hc.CLEAN))], timeout=1.0)
+    job = Job([Task(0, str(slow), str(slow)), Task(1, str(hc.CLEAN), str(hc.CLEAN))], timeout=0.5)
     res = run_chunk_guarded(job, memory_mb=1024)
     got = {r.index: r for r in res.records}
     assert got[0].status == "unreadable" and "超时" in got[0].reason and got[1].status == "ok"
