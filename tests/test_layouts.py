@@ -162,3 +162,15 @@ def test_unit_found_nowhere_is_one_finding(tmp_path, clean_rows):
     unit = [f for f in result.findings if f.item == "金额单位"]
     assert [(f.rule, f.severity) for f in unit] == [("READ-COVER-FIELD", "error")]
     assert "已按“元”读取" in unit[0].message and "表头以上各行" in unit[0].message
+
+
+def test_an_xls_that_is_really_an_xlsx(tmp_path, clean_rows):
+    import shutil as sh
+
+    from sasac_check.read.source import format_of
+
+    src = write_export(clean_rows, tmp_path / "a.xlsx", "account")
+    fake = tmp_path / "a.xls"
+    sh.copy(src, fake)
+    assert format_of(fake.read_bytes()) == "xlsx"
+    assert read_workbook(fake).values == read_workbook(src).values
