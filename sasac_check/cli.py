@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from sasac_check import __version__
+from sasac_check.atomicio import OutputError
 from sasac_check.commands import COMMANDS
 from sasac_check.errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError
 from sasac_check.rules.load import RuleFileError
@@ -72,13 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as e:
         print(f"用法错误：{e}", file=sys.stderr)
         return EXIT_USAGE
+    except OutputError as e:  # an output that cannot or must not be written: nothing was replaced
+        print(f"用法错误：{e}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not an error of ours
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except KeyboardInterrupt:
-        print("已中断。", file=sys.stderr)
+        print("已中断：未完成的输出没有写入，原有输出文件保持不变。", file=sys.stderr)
         return 130
     except Exception as e:
         print(f"内部错误：{type(e).__name__}: {e}\n请把此信息与所用文件报告给维护者（设置 SASAC_CHECK_DEBUG=1 可显示详细信息）。", file=sys.stderr)

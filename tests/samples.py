@@ -158,6 +158,9 @@ def _supplement(rng: random.Random, inc: dict[str, int], bs: dict[str, int], sc_
     v["期初国有资本及权益"], v["期末国有资本及权益"] = sc_begin, sc_end
     v["客观因素增加额"] = int(sc_end * rng.uniform(0.0, 0.02))
     v["客观因素减少额"] = int(sc_end * rng.uniform(0.0, 0.005))
+    floor = int(sc_begin * 1.03)  # 保值增值率 ≥ 103%: an equity fall is explained by a reported 客观因素减少额 (划出)
+    if sc_end - v["客观因素增加额"] + v["客观因素减少额"] < floor:
+        v["客观因素减少额"] = floor - sc_end + v["客观因素增加额"]
     v["利息支出"] = inc["利息费用"]
     v["带息负债"] = bs["短期借款"] + bs["一年内到期的非流动负债"] + bs["长期借款"] + bs["应付债券"]
     v["上缴税费总额"] = inc["税金及附加"] + max(inc["所得税费用"], 0) + int(rev * 0.02)
@@ -190,7 +193,7 @@ def consistent_values(seed: int = 0, *, debt_ratio: float | None = None, **cover
     负债 = 资产 × debt ratio (< 65% unless `debt_ratio` says otherwise), 所有者权益 = 资产 − 负债, split into
     归母 + 少数; 营业总成本 = Σ cost lines, 营业利润 … 净利润 = 归母净利润 + 少数股东损益; cash: 期末现金 =
     货币资金 − restricted cash, 净增加额 = 期末 − 期初 = Σ net flows + 汇率影响, 期初现金[本期] = 期末现金[上期];
-    期初国有资本及权益[本期] = 期末[上期] = 归母权益(年初), 保值增值 5–10%; 研发经费投入 ≥ 研发费用; 关键领域 ≤ 新增投资额.
+    期初 / 期末国有资本及权益 = 归母权益 (年初 / 期末), 保值增值 ≥ 3% (a fall explained by 客观因素减少额); 研发经费投入 ≥ 研发费用; 关键领域 ≤ 新增投资额.
     主要指标 本期值 are the indicators computed from these amounts, rounded to their precision.
     """
     rng = random.Random(seed)
@@ -205,7 +208,8 @@ def consistent_values(seed: int = 0, *, debt_ratio: float | None = None, **cover
     cash_prev_begin = int(cash_begin / rng.uniform(0.9, 1.2))
     cf_cur, cf_prev = _cash(rng, cash_begin, cash_end, rev), _cash(rng, cash_prev_begin, cash_begin, inc_prev["营业收入"])
     sc_begin = bs_begin["归属于母公司所有者权益合计"]
-    sc_end = int(sc_begin * rng.uniform(1.05, 1.1))
+    rng.uniform(1.05, 1.1)  # drawn as before, so that every later figure of a seed stays the same
+    sc_end = bs_end["归属于母公司所有者权益合计"]  # a wholly state-owned group: 国有资本及权益 = 归母权益 (CAP-002, CAP-003)
     sc_prev_begin = int(sc_begin / rng.uniform(1.02, 1.08))
     people = rng.randint(300, 3000)
     sup_cur = _supplement(rng, inc_cur, bs_end, sc_begin, sc_end, people)
@@ -309,6 +313,8 @@ def plant_mistakes(rows: list[Row]) -> tuple[list[Row], list[Expected]]:
     for item, sign in (("长期借款", 1), ("非流动负债合计", 1), ("负债合计", 1), ("未分配利润", -1),
                        ("归属于母公司所有者权益合计", -1), ("所有者权益合计", -1)):
         _set(rows, BS, item, col, round(_get(rows, BS, item, col) + sign * shift, 2))
+    for item, sign in (("期末国有资本及权益", -1), ("客观因素减少额", 1)):  # the state's equity falls with 归母 (a 划出)
+        _set(rows, SUP, item, "本期", round(_get(rows, SUP, item, "本期") + sign * shift, 2))
     # 2. 营业总成本 left blank (a required item).
     _set(rows, IS, "营业总成本", "本期金额", None)
     stated = {n: v for s, n, _, v in rows if s == IND} | indicator_values(rows)  # blank inputs keep the old value

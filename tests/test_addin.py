@@ -12,9 +12,10 @@ from pathlib import Path
 import openpyxl
 import xlwings as xw
 
-from sasac_check.excel.actions import MARKS_SHEET, RESULTS_SHEET, check_grids, plan_check, plan_clear
+from sasac_check.excel.actions import MARKS_SHEET, RESULTS_SHEET
 from sasac_check.excel.annotate import grids_of_file
 from sasac_check.excel.apply_openpyxl import apply_openpyxl
+from sasac_check.excel.compose import check_actions, check_grids, clear_actions
 from sasac_check.rules.load import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,9 +107,9 @@ def test_scripts_via_custom_scripts_call():
 def test_desktop_path_needs_no_licence():
     """Without a key xlwings has no PRO features; the ribbon module still imports and plans from values."""
     code = ("import sys, xlwings; assert not xlwings.__pro__; from sasac_check.excel import addin_entry; "
-            "from sasac_check.excel.annotate import grids_of_file; from sasac_check.excel.actions import plan_check; "
+            "from sasac_check.excel.annotate import grids_of_file; from sasac_check.excel.compose import check_actions; "
             "from sasac_check.rules.load import load_rules; "
-            f"sys.exit(0 if plan_check(grids_of_file({str(MISTAKES)!r}), load_rules([])).actions else 1)")
+            f"sys.exit(0 if check_actions(grids_of_file({str(MISTAKES)!r}), load_rules([])).actions else 1)")
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
     assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
 
@@ -132,7 +133,7 @@ def test_replayed_actions_recalculate_to_engine_values(tmp_path):
     src, plans = {}, {}
     for p in (CLEAN, MISTAKES):
         grids = grids_of_file(p)
-        plan = plan_check(grids, rs, str(p))
+        plan = check_actions(grids, rs, str(p))
         assert plan.formulas and not plan.skipped
         out = tmp_path / f"replayed-{p.name}"
         _replay(p, out, plan.actions)
@@ -163,7 +164,7 @@ def test_replayed_actions_recalculate_to_engine_values(tmp_path):
 def test_rerun_keeps_explanations_and_clear_restores(tmp_path):
     rs = load_rules([])
     grids = grids_of_file(MISTAKES)
-    first = plan_check(grids, rs)
+    first = check_actions(grids, rs)
     wb = openpyxl.load_workbook(MISTAKES)
     before = {(ws.title, c.coordinate): (c.value, c.fill.fgColor.rgb, c.comment)
               for ws in wb.worksheets for row in ws.iter_rows() for c in row}
@@ -177,7 +178,7 @@ def test_rerun_keeps_explanations_and_clear_restores(tmp_path):
     wb.save(marked)
     _recalc([marked], tmp_path / "calc")  # the add-in sees calculated values, as in Excel
     grids2 = grids_of_file(tmp_path / "calc" / "marked.xlsx")
-    second = plan_check(grids2, rs)
+    second = check_actions(grids2, rs)
     assert "已说明 1 项" in second.summary and "待说明 1 项" in second.summary
     wb2 = openpyxl.load_workbook(marked)
     apply_openpyxl(wb2, second.actions)
@@ -186,7 +187,7 @@ def test_rerun_keeps_explanations_and_clear_restores(tmp_path):
     assert wb2[RESULTS_SHEET]["A1"].value == second.summary
     wb2.save(tmp_path / "second.xlsx")
     _recalc([tmp_path / "second.xlsx"], tmp_path / "calc2")
-    clear = plan_clear(grids_of_file(tmp_path / "calc2" / "second.xlsx"))
+    clear = clear_actions(grids_of_file(tmp_path / "calc2" / "second.xlsx"))
     wb3 = openpyxl.load_workbook(tmp_path / "second.xlsx")
     apply_openpyxl(wb3, clear.actions)
     assert MARKS_SHEET not in wb3.sheetnames

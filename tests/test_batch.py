@@ -112,11 +112,11 @@ def test_hung_and_oversized_files_are_stopped_and_reported(folder: Path, tmp_pat
     good = sorted((folder / "good").glob("*.xlsx"))[:2]
     for p in good:
         shutil.copy(p, tmp_path / p.name)
-    os.mkfifo(tmp_path / "hung.xlsx")  # opening it blocks forever
+    os.mkfifo(tmp_path / "hung.xlsx")  # opening it would block forever: refused at once, never waited on
     (tmp_path / "huge.xlsx").write_bytes(b"PK\x03\x04" + b"\0" * 300_000)
     br = run_batch([tmp_path], _opts(timeout=1.0, max_mb=0.2))
     st = {Path(f.path).name: f for f in br.result.files}
-    assert st["hung.xlsx"].status == "unreadable" and "超时" in st["hung.xlsx"].reason
+    assert st["hung.xlsx"].status == "unreadable" and "不是普通文件（管道" in st["hung.xlsx"].reason
     assert st["huge.xlsx"].status == "unreadable" and "过大" in st["huge.xlsx"].reason
     assert all(st[p.name].status != "unreadable" for p in good)
 

@@ -29,7 +29,7 @@ def test_region_summary_is_judged_and_written(tmp_path) -> None:
     assert region, "the 汇总 of 东胜区 misses the 2023/2024 path of 资产总额 (1025.56 亿 in 2024)"
     assets = [f for f in region if f["rule"] == "PLAN-DS-PATH-ASSETS"]
     assert {f["file"] for f in assets} <= {"东胜区国资委2023年度汇总", "东胜区国资委2024年度汇总"} and assets
-    assert "000_7df9f6d655d1a61f.txt" in assets[0]["message"] and "汇总（3户）" in assets[0]["message"]
+    assert "《东胜区国有资本布局与结构战略性调整“十四五”规划》" in assets[0]["message"] and "汇总（3户）" in assets[0]["message"]
     # No enterprise is blamed for a region-wide amount target.
     files = {f["path"] for f in data["files"]}
     assert not [f for f in data["findings"] if f["rule"] == "PLAN-DS-PATH-ASSETS" and f["file"] in files]

@@ -52,3 +52,14 @@ def test_explain_knows_builtin_codes_and_any_case() -> None:
     assert r.returncode == 2 and "BS-001" in r.stderr
     r = _cli("rules", "--family", "读取")
     assert r.returncode == 0 and "READ-NO-CACHED-VALUE" in r.stdout and "BS-001" not in r.stdout
+
+
+def test_debt_lines_come_from_the_threshold_rules(tmp_path) -> None:
+    from sasac_check.rules.load import load_rules
+    from sasac_check.rules.thresholds import debt_warning_lines
+
+    assert debt_warning_lines(load_rules()) == {"工业": 0.65, "非工业": 0.70, "科研设计": 0.60}  # domain.md
+    own = tmp_path / "mine.yaml"
+    own.write_text('family: 阈值\nsheet: 主要指标\nrules:\n  - id: MY-DEBT\n    title: 本地警戒线\n    level: 提示性\n'
+                   '    when: 行业类型 == "工业"\n    check: 资产负债率 <= 60%\n', encoding="utf-8")
+    assert debt_warning_lines(load_rules([own]))["工业"] == 0.60

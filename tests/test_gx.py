@@ -93,7 +93,9 @@ def planted(rs: RuleSet) -> tuple[list[Submission], dict[str, set[str]]]:
         ("monthly-cf.xlsx", _set(_cf_gap(base), COVER, "报表类型", "值", "月度快报"), set(), set()),  # CF-006 is 年报 only
         ("total.xlsx", _add(base, BS, "流动资产合计", e, 1.0), {"BS-001", "BS-003"}, set()),
         ("sign.xlsx", _set(base, BS, "应收账款", b, -abs(_get(base, BS, "应收账款", b))), {"SCH-SIGN", "BS-001"}, set()),
-        ("loss-sign.xlsx", _set(base, IS, "信用减值损失", cur, 12.5), {"SCH-SIGN"}, set()),
+        # A positive 信用减值损失 is a net reversal (损失以“－”号填列): no sign finding, but 营业利润 no longer adds up.
+        ("loss-sign.xlsx", _set(base, IS, "信用减值损失", cur, 12.5), {"IS-002"}, set()),
+        ("negative-cost.xlsx", _set(base, IS, "销售费用", "上期金额", -1.0), {"SCH-NEGATIVE", "IS-001"}, set()),
         ("required.xlsx", _set(base, IS, "营业收入", cur, None), {"SCH-REQUIRED"}, set()),
         ("choice.xlsx", _set(base, COVER, "行业类型", "值", "制造业"), {"SCH-CHOICE"}, set()),
         ("period.xlsx", _set(base, COVER, "报告期", "值", "2024年13月"), {"SCH-PERIOD"}, set()),

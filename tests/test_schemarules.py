@@ -41,9 +41,11 @@ def _odd_submissions(base: Submission) -> list[Submission]:
         out.append(s)
     nonneg = next(i for s in cat.sheets for i in s.items if i.sign == "nonneg")
     nonpos = next((i for s in cat.sheets for i in s.items if i.sign == "nonpos"), None)
+    usual = next(i for s in cat.sheets for i in s.items if i.sign == "usual")  # negative: a 提示性 question
     required = next(i for s in cat.sheets for i in s.items if i.required)
     changes = [
         {key(nonneg.name, cat.sheet(nonneg.sheet).columns[0]): -1.0},
+        {key(usual.name, cat.sheet(usual.sheet).columns[0]): -1.0},
         {key(required.name, cat.sheet(required.sheet).columns[0]): None},  # blank: removed
         {key(required.name, cat.sheet(required.sheet).columns[1]): None},  # not the first column: may be blank
     ]
@@ -79,7 +81,7 @@ def table(tmp_path_factory, clean_path, mistakes) -> SubmissionTable:
 def test_numpy_checks_find_what_pandera_finds(table) -> None:
     found = _same(table)
     rules = {f[3] for f in found}
-    assert rules == {"SCH-REQUIRED", "SCH-SIGN", "SCH-CHOICE", "SCH-PERIOD", "SCH-USCC"}  # every kind exercised
+    assert rules == {"SCH-REQUIRED", "SCH-SIGN", "SCH-NEGATIVE", "SCH-CHOICE", "SCH-PERIOD", "SCH-USCC"}  # every kind
     assert len(found) > 30
 
 

@@ -10,7 +10,7 @@ import samples
 
 
 def test_annotated_copy_shows_targets_and_attainment(tmp_path) -> None:
-    rows = samples.consistent_values(seed=2, debt_ratio=0.67, 监管机构="益阳市国资委")
+    rows = samples.consistent_values(seed=2, debt_ratio=0.67, 监管机构="益阳市国资委", 报告期="2025年度")
     src = samples.write_return(rows, tmp_path / "yiyang.xlsx")
     out = tmp_path / "yiyang-annotated.xlsx"
     r = subprocess.run(
@@ -21,7 +21,16 @@ def test_annotated_copy_shows_targets_and_attainment(tmp_path) -> None:
     rows_by_name = {row[0]: row for row in ws.iter_rows(min_row=4, values_only=True) if row[0]}
     debt = rows_by_name["资产负债率"]
     assert "65%" in debt[3] and debt[4] == "未达成"
-    assert rows_by_name["营业收入利润率"][3] is None  # no 2024 target for it in the 益阳 plan
+    assert "5.7%" in rows_by_name["营业收入利润率"][3]  # a 2025 level of the 益阳 plan
+    # In 2024 neither is a target: 65% and 5.70% are the plan's 2025 levels, not bounds of every year.
+    early = samples.write_return(samples.consistent_values(seed=2, debt_ratio=0.67, 监管机构="益阳市国资委"),
+                                 tmp_path / "yiyang-2024.xlsx")
+    out0 = tmp_path / "yiyang-2024-annotated.xlsx"
+    subprocess.run([sys.executable, "-m", "sasac_check", "check", str(early), "--annotate", str(out0)], check=True,
+                   capture_output=True)
+    ws0 = openpyxl.load_workbook(out0)["主要指标"]
+    by0 = {row[0]: row for row in ws0.iter_rows(min_row=4, values_only=True) if row[0]}
+    assert by0["资产负债率"][3] is None and by0["营业收入利润率"][3] is None
     # A return under no plan's supervisor gets no targets.
     other = samples.write_return(samples.consistent_values(seed=2, 监管机构="某县国资委"), tmp_path / "other.xlsx")
     out2 = tmp_path / "other-annotated.xlsx"

@@ -38,11 +38,11 @@ def numbers_typed_as_numbers(src: Path, dst: Path) -> Path:
 
 def test_two_decimal_format_is_plus_minus_0_005(tmp_path):
     path = numbers_typed_as_numbers(YIYANG, tmp_path / "yiyang.xlsx")
-    from sasac_check.plans import plan_table_findings
+    from sasac_check.ledger.run import other_kind
 
-    result = check_files([path], shipped_rules(), other=plan_table_findings)
+    result = check_files([path], shipped_rules(), other=other_kind)
     (res,) = result.files
-    assert (res.status, res.kind) == ("failed", "规划表")
+    assert (res.status, res.kind) == ("failed", "plan")
     ratio = [f for f in result.findings if f.rule == "PT-RATIO" and f.item == "营业收入利润率"]
     assert len(ratio) == 1 and "5.70%" in ratio[0].message  # 2.00 / 40.00 = 5.00 % ≠ 5.70 %, as with text
     assert result.exit_code() == 1
@@ -53,7 +53,7 @@ def test_check_cli_takes_a_plan_table(tmp_path):
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 1, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["files"][0]["kind"] == "规划表" and doc["files"][0]["status"] == "failed"
+    assert doc["files"][0]["kind"] == "plan" and doc["files"][0]["status"] == "failed"
 
 
 def test_batch_gives_every_file_its_own_row(tmp_path, clean_path, clean_rows):
@@ -69,9 +69,9 @@ def test_batch_gives_every_file_its_own_row(tmp_path, clean_path, clean_rows):
     assert r.returncode == 3, r.stderr  # notes.xlsx is unreadable
     rows = {Path(f["path"]).name: f for f in json.loads(out.read_text(encoding="utf-8"))["files"]}
     assert set(rows) == {"template.xlsx", "export.xlsx", "plan.xlsx", "notes.xlsx"}
-    assert rows["plan.xlsx"]["kind"] == "规划表" and rows["plan.xlsx"]["status"] == "failed"
+    assert rows["plan.xlsx"]["kind"] == "plan" and rows["plan.xlsx"]["status"] == "failed"
     assert rows["notes.xlsx"]["status"] == "unreadable"
-    assert rows["export.xlsx"]["status"] in ("ok", "failed") and "kind" not in rows["export.xlsx"]
+    assert rows["export.xlsx"]["status"] in ("ok", "failed") and rows["export.xlsx"]["kind"] == "return"
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ from typing import Any
 
 import openpyxl
 
+from sasac_check.excel.apply_openpyxl import put
 from sasac_check.model.catalog import catalog, key
 from sasac_check.read import WorkbookLayout, indicator_lookup, locate_sheet, shipped_indicators, squeeze
 from sasac_check.read.numbers import NotANumber, parse_number
@@ -48,9 +49,10 @@ def read_values(path: str | Path) -> list[tuple[int, Row]]:
         rows = [(i, tuple(r)) for i, r in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1)]
         wb.close()
     else:
-        text = p.read_bytes().decode("utf-8-sig")
+        text = decode_table(p.read_bytes(), str(path))
         rows = []
-        reader = csv.reader(io.StringIO(text))
+        first = text.split("\n", 1)[0]
+        reader = csv.reader(io.StringIO(text), delimiter="\t" if "\t" in first and "," not in first else ",")
         for r in reader:
             rows.append((reader.line_num, tuple(r)))
     if not rows:
@@ -65,6 +67,25 @@ def read_values(path: str | Path) -> list[tuple[int, Row]]:
             continue
         out.append((line, (str(r[0] or "").strip(), str(r[1] or "").strip(), str(r[2] or "").strip(), r[3])))
     return out
+
+
+def decode_table(data: bytes, file: str) -> str:
+    """The text of a values table as users save it: UTF-8 (BOM or not), UTF-16 with its BOM (Excel's "Unicode
+    text", tab separated) or GBK/GB18030 (Excel's CSV on Chinese Windows)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise FillError(file, 1, "文件以 UTF-16 标记开头，但内容无法按 UTF-16 解码：请另存为 UTF-8 CSV") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        line = data[: utf8_error.start].count(b"\n") + 1
+        raise FillError(file, line, "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030 或 UTF-16）：请另存为 UTF-8 CSV") from None
 
 
 def _near(name: str, pool: Iterable[str]) -> str:
@@ -134,10 +155,10 @@ class _Filler:
             report.blank += 1
             return
         if isinstance(raw, str) and raw.startswith(TEXT_MARK):
-            cell.value = raw[1:]
+            put(cell, raw[1:])
             cell.number_format = "@"
         elif kind == "text":
-            cell.value = _text(raw)
+            put(cell, _text(raw))
         else:
             try:
                 cell.value = parse_number(raw).value
@@ -163,14 +184,18 @@ def fill_rows(rows: Iterable[Row | tuple[int, Row]], out: str | Path, template: 
     for n, r in enumerate(rows, start=2):
         line, row = (r[0], r[1]) if len(r) == 2 and isinstance(r[1], tuple) else (n, r)  # type: ignore[misc]
         filler.write(line, row, report)  # type: ignore[arg-type]
-    report.out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(report.out)
+    from sasac_check.atomicio import save_with
+
+    save_with(report.out, wb.save, [template] if template is not None else [], "输出文件")
     return report
 
 
 def fill(values: str | Path, out: str | Path, template: str | Path | None = None) -> FillReport:
     """Fill a template from a values file (CSV or xlsx: sheet,item,column,value) and save it as `out`."""
-    if template is not None and Path(template).resolve() == Path(out).resolve():
-        raise FillError(str(values), 0, "输出文件不能与模板相同（模板不会被修改）")
+    from sasac_check.atomicio import same_file
+
+    for src, what in ((template, "模板"), (values, "数据文件")):
+        if src is not None and (same_file(src, out) or Path(src).resolve() == Path(out).resolve()):
+            raise FillError(str(values), 0, f"输出文件不能与{what}相同（{what}不会被修改）")
     return fill_rows(read_values(values), out, template, source=str(values))
 

@@ -89,15 +89,15 @@ def _cover(ws: Worksheet, cat: Catalog) -> None:
     _protect(ws)
 
 
-def _statement(ws: Worksheet, sd: SheetDef) -> None:
+def _statement(ws: Worksheet, sd: SheetDef, full: bool = False) -> None:
     ws.cell(row=1, column=1, value=sd.name).font = _TITLE
     ws.cell(row=2, column=1, value="金额单位：见封面“金额单位”（人数：人）")
     if sd.code:
         ws.cell(row=2, column=2 + len(sd.columns), value=sd.code)
     _header(ws, HEADER_ROW, ["项目", "行次", *sd.columns])
-    for r, item in enumerate(sd.items, start=HEADER_ROW + 1):
+    for r, item in enumerate(sd.all_items if full else sd.items, start=HEADER_ROW + 1):
         label = ws.cell(row=r, column=1, value=item.label)
-        line = ws.cell(row=r, column=2, value=item.row)
+        line = ws.cell(row=r, column=2, value=r - HEADER_ROW)
         label.border = line.border = _BORDER
         line.alignment = _CENTER
         if item.total:
@@ -139,8 +139,13 @@ def _indicators(ws: Worksheet, cat: Catalog, indicators: dict) -> None:
     _protect(ws)
 
 
-def build_template(indicators: dict | None = None) -> Workbook:
-    """The template as an openpyxl Workbook (not saved)."""
+def build_template(indicators: dict | None = None, full: bool = False) -> Workbook:
+    """The template as an openpyxl Workbook (not saved).
+
+    The standard template has the lines of the 一般企业 合并 format (财会〔2019〕6号 / 16号); `full` adds, in their
+    official places, the lines of a group with financial business and of the format before the new
+    financial-instrument standard (schemas/catalog.yaml `template: false`), for the returns that have them.
+    """
     from sasac_check.read import shipped_indicators as shipped
 
     cat = catalog()
@@ -148,7 +153,7 @@ def build_template(indicators: dict | None = None) -> Workbook:
     wb = Workbook()
     _cover(wb.active, cat)
     for sd in cat.sheets:
-        _statement(wb.create_sheet(sd.name), sd)
+        _statement(wb.create_sheet(sd.name), sd, full)
     _indicators(wb.create_sheet(cat.indicator_sheet), cat, indicators)
     wb.defined_names[VERSION_NAME] = DefinedName(VERSION_NAME, attr_text=f'"{cat.version}"')
     wb.custom_doc_props.append(StringProperty(name=VERSION_NAME, value=cat.version))
@@ -157,9 +162,9 @@ def build_template(indicators: dict | None = None) -> Workbook:
     return wb
 
 
-def write_template(path: str | Path) -> Path:
-    """Write the standard return template to `path` and return it."""
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build_template().save(out)
-    return out
+def write_template(path: str | Path, full: bool = False) -> Path:
+    """Write the standard return template (`full`: with every official line) to `path`, atomically, and return it."""
+    from sasac_check.atomicio import save_with
+
+    wb = build_template(full=full)
+    return save_with(path, wb.save, what="模板文件")

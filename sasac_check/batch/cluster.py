@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sasac_check.batch.worker import ChunkResult, Job, process_chunk
+from sasac_check.batch.chunkfork import run_chunk_guarded
+from sasac_check.batch.worker import ChunkResult, Job
 
 
 class ClusterUnavailable(Exception):
     """dask.distributed is missing or the scheduler cannot be reached (Chinese message)."""
 
 
-def run_on_cluster(address: str | object, jobs: Iterable[Job], window: int = 0) -> Iterator[ChunkResult]:
-    """Submit chunks a window at a time (memory stays bounded) and yield results as they complete."""
+def run_on_cluster(address: str | object, jobs: Iterable[Job], window: int = 0, memory_mb: float = 0.0
+                   ) -> Iterator[ChunkResult]:
+    """Submit chunks a window at a time (memory stays bounded) and yield results as they complete.
+
+    Each chunk runs in a child of its Dask worker under the same per-file time and memory budget as a local batch
+    (chunkfork): a file that blows them is a row, the worker and the run go on.
+    """
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -31,14 +37,14 @@ def run_on_cluster(address: str | object, jobs: Iterable[Job], window: int = 0) 
             job = next(source, None)
             if job is None:
                 break
-            pending.add(client.submit(process_chunk, job, pure=False))  # type: ignore[union-attr]
+            pending.add(client.submit(run_chunk_guarded, job, memory_mb, pure=False))  # type: ignore[union-attr]
         for fut in pending:
             res = fut.result()
             fut.release()
             yield res
             job = next(source, None)
             if job is not None:
-                pending.add(client.submit(process_chunk, job, pure=False))  # type: ignore[union-attr]
+                pending.add(client.submit(run_chunk_guarded, job, memory_mb, pure=False))  # type: ignore[union-attr]
     finally:
         if own:
             client.close()  # type: ignore[union-attr]

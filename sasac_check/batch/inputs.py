@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import stat
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb"})
+from sasac_check.read.guard import is_regular, not_regular_reason
+
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb"})  # every one listed: read, or a row
+NOT_REGULAR = -1  # the size _walk gives an entry that is no regular file (a FIFO, device, socket, or a link to one)
 DEFAULT_MAX_MB = 64.0
 
 
@@ -35,7 +39,7 @@ def _zip_tasks(path: Path, start: int, max_bytes: int) -> list[Task]:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir() and _wanted(i.filename)]
-    except (zipfile.BadZipFile, OSError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
         return [Task(start, str(path), str(path), error=f"压缩包已损坏或无法打开（{type(e).__name__}）")]
     out = []
     for i, info in enumerate(infos):
@@ -69,12 +73,20 @@ def _walk(folder: str) -> list[tuple[str, int]]:
                 if not e.name.startswith("."):
                     subdirs.append(e.path)
             elif _wanted(e.name) or e.name.lower().endswith(".zip"):
-                out.append((e.path, e.stat().st_size))
+                regular = e.is_file(follow_symlinks=True) and stat.S_ISREG(e.stat().st_mode)
+                out.append((e.path, e.stat().st_size if regular else NOT_REGULAR))
         except OSError:  # vanished or unreadable entry: reported when read
             out.append((e.path, 0))
     for d in subdirs:
         out += _walk(d)
     return out
+
+
+def _mode(path: str) -> int:
+    try:
+        return os.stat(path).st_mode
+    except OSError:
+        return 0
 
 
 def discover(paths: list[str | Path], max_mb: float = DEFAULT_MAX_MB, skip: Sequence[str | Path] = ()) -> list[Task]:
@@ -92,13 +104,15 @@ def discover(paths: list[str | Path], max_mb: float = DEFAULT_MAX_MB, skip: Sequ
             if skipped:
                 found = [(f, size) for f, size in found if os.path.realpath(f) not in skipped]
         elif p.exists():
-            found = [(str(p), p.stat().st_size)]
+            found = [(str(p), p.stat().st_size if is_regular(p) else NOT_REGULAR)]
         else:
             tasks.append(Task(len(tasks), str(p), str(p), error="文件不存在"))
             continue
         for f, size in found:
             i = len(tasks)
-            if f.lower().endswith(".zip") and zipfile.is_zipfile(f):
+            if size == NOT_REGULAR:  # never opened: a FIFO would block, a device never ends
+                tasks.append(Task(i, f, f, None, 0, not_regular_reason(_mode(f))))
+            elif f.lower().endswith(".zip") and zipfile.is_zipfile(f):
                 tasks += _zip_tasks(Path(f), i, max_bytes)
             else:
                 tasks.append(Task(i, f, f, None, size, _too_large(size, max_bytes)))

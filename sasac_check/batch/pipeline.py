@@ -36,6 +36,7 @@ class BatchOptions:
     strict: bool = False
     timeout: float = 60.0
     max_mb: float = DEFAULT_MAX_MB
+    memory_mb: float = 1024.0  # what reading one file may add to a worker's memory (0: no limit)
     chunk: int | None = None
     progress: bool | None = None  # None: on a terminal, not in CI
     gx_dir: str | None = None  # also run the Great Expectations suite over the batch
@@ -53,6 +54,7 @@ class BatchResult:
     pairs: int = 0
     notes: list[str] = field(default_factory=list)  # one-line Chinese notes for stderr (GX, plans)
     regions: list = field(default_factory=list)  # plans.region.RegionSummary of each 监管机构 with a plan
+    debt_lines: dict[str, float] | None = None  # 资产负债率 warning line by 行业类型, from the rules run
 
     def exit_code(self, strict: bool = False) -> int:
         return self.result.exit_code(strict)
@@ -106,6 +108,8 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
     rs, keys = rules_for(tuple(map(str, opts.rules)))
     warm()
     tasks = discover(list(paths), opts.max_mb, opts.skip)
+    if not tasks:
+        raise EmptyBatch(nothing_found(paths))
     prior_tasks = [Task(len(tasks) + t.index, t.name, t.path, t.member, t.size, t.error)
                    for t in discover(list(opts.prior), opts.max_mb)] if opts.prior else []
     workers = opts.workers or default_workers()
@@ -131,6 +135,9 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
         if bar is not None:
             bar.close()
     records.sort(key=lambda r: r.index)
+    every = records
+    records = [r for r in records if r.kind == "return"]  # ledgers and plan tables take no part in the cross checks
+    prior_records = [r for r in prior_records if r.kind == "return"]
     findings += cross.duplicates(records)
     pairs = cross.match_priors(records, [*prior_records, *records])
     findings += cross.cross_period(rs, keys, pairs)
@@ -147,12 +154,14 @@ def _run_batch(paths: Sequence[str | Path], opts: BatchOptions) -> BatchResult:
         from sasac_check.batch.gxhook import run_gx_hook
 
         notes.append(run_gx_hook(records, keys, rs, opts.gx_dir))
-    result = _result(records, findings, opts.strict, paired)
+    result = _result(every, findings, opts.strict, paired)
     from sasac_check.report.junit import rule_kinds
 
     ids = rule_kinds(rs)
     units = {n: i.unit for n, i in rs.indicators.items()}
-    return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes, regions)
+    from sasac_check.rules.thresholds import debt_warning_lines
+
+    return BatchResult(result, ids, time.perf_counter() - t0, units, n_pairs, notes, regions, debt_warning_lines(rs))
 
 
 def _execute(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[ChunkResult]:
@@ -162,15 +171,27 @@ def _execute(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[Chun
     if opts.cluster is not None:
         from sasac_check.batch.cluster import run_on_cluster
 
-        yield from run_on_cluster(opts.cluster, jobs)
+        yield from run_on_cluster(opts.cluster, jobs, memory_mb=opts.memory_mb)
         return
     from sasac_check.batch.pool import LocalPool
 
-    with LocalPool(workers, opts.timeout) as pool:
+    with LocalPool(workers, opts.timeout, opts.memory_mb) as pool:
         yield from pool.run(jobs)
 
 
 PRIOR_NOTES_SHOWN = 10
+
+
+class EmptyBatch(Exception):
+    """No return was found under the paths given (Chinese message saying what was looked for)."""
+
+
+def nothing_found(paths: Sequence[str | Path]) -> str:
+    from sasac_check.batch.inputs import WORKBOOK_SUFFIXES
+
+    kinds = "、".join(sorted(WORKBOOK_SUFFIXES))
+    where = "、".join(str(p) for p in paths[:3]) + (f" 等 {len(paths)} 处" if len(paths) > 3 else "")
+    return f"在 {where} 中没有找到报表文件：查找的是 {kinds} 工作簿及 .zip 压缩包（文件夹会递归查找，隐藏文件和 ~$ 临时文件除外）"
 
 
 def _prior_notes(prior_records: list[FileRecord], used: set[str]) -> list[str]:
@@ -188,7 +209,7 @@ def _result(records: list[FileRecord], findings: list[Finding], strict: bool,
             paired: dict[str, dict[str, str]]) -> RunResult:
     """The same FileResults, counts and ordering as check.run.check_files (one tally)."""
     files = [FileResult(rec.path, rec.status, reason=rec.reason, cover=rec.cover, indicators=rec.indicators,
-                        priors=paired.get(rec.path, {}), kind=rec.kind) for rec in records]
+                        priors=paired.get(rec.path, {}), kind=rec.kind, ledger=rec.ledger) for rec in records]
     for rec in records:
         rec.xp = None
     return tally(files, findings, strict, {r.path: i for i, r in enumerate(records)})

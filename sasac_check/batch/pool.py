@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -10,11 +11,17 @@ from multiprocessing.connection import Connection, wait
 
 from sasac_check.batch import worker
 from sasac_check.batch.worker import ChunkResult, FileRecord, Job
+from sasac_check.read.isolate import memory_reason
 
 GRACE_SECONDS = 5.0  # after the in-worker alarm, how long the parent waits before killing the process
 
 
-def _worker_main(conn: Connection, watch, slot: int) -> None:
+def _worker_main(conn: Connection, watch, slot: int, parent: int = 0, memory_mb: float = 0.0) -> None:
+    from sasac_check.atomicio import die_with_parent
+    from sasac_check.read.isolate import limit_memory
+
+    die_with_parent(parent or None)  # workers never outlive the batch (Ctrl-C, SIGKILL of the parent)
+    limit_memory(memory_mb)  # a file that needs more fails (MemoryError, or the worker dies): a row, and the run goes on
     worker.WATCH = (watch, slot)
     while True:
         try:
@@ -35,9 +42,10 @@ def _worker_main(conn: Connection, watch, slot: int) -> None:
 
 
 class _Slot:
-    def __init__(self, ctx, watch, slot: int) -> None:
+    def __init__(self, ctx, watch, slot: int, memory_mb: float = 0.0) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child, watch, slot), daemon=True, name=f"sasac-batch-{slot}")
+        self.proc = ctx.Process(target=_worker_main, args=(child, watch, slot, os.getpid(), memory_mb), daemon=True,
+                                name=f"sasac-batch-{slot}")
         self.proc.start()
         child.close()
         self.job: tuple[int, Job] | None = None
@@ -46,13 +54,14 @@ class _Slot:
 class LocalPool:
     """`workers` processes; `run(jobs)` yields each chunk's result as it completes (order not kept)."""
 
-    def __init__(self, workers: int, timeout: float) -> None:
+    def __init__(self, workers: int, timeout: float, memory_mb: float = 0.0, method: str | None = None) -> None:
         # fork: workers start at once with the rules already imported; the parent runs no threads of its own
-        self.ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        self.ctx = mp.get_context(method or ("fork" if "fork" in mp.get_all_start_methods() else "spawn"))
         self.n = max(1, workers)
         self.timeout = timeout
+        self.memory_mb = memory_mb
         self.watch = self.ctx.Array("d", [0.0, -1.0] * self.n, lock=False)
-        self.slots = [_Slot(self.ctx, self.watch, i) for i in range(self.n)]
+        self.slots = [_Slot(self.ctx, self.watch, i, memory_mb) for i in range(self.n)]
         self._jid = 0
 
     def close(self) -> None:
@@ -86,7 +95,7 @@ class LocalPool:
         old.proc.join()
         old.conn.close()
         self.watch[2 * i], self.watch[2 * i + 1] = 0.0, -1.0
-        self.slots[i] = _Slot(self.ctx, self.watch, i)
+        self.slots[i] = _Slot(self.ctx, self.watch, i, self.memory_mb)
 
     def run(self, jobs: Iterable[Job]) -> Iterator[ChunkResult]:
         """Results as chunks complete."""
@@ -140,7 +149,7 @@ class LocalPool:
             if hung:
                 why = f"读取超时（超过 {self.timeout:g} 秒），已停止：文件可能损坏或过于复杂"
             else:
-                why = "读取时进程异常退出（文件可能已损坏），已跳过"
+                why = memory_reason(self.memory_mb) if self.memory_mb else "读取时进程异常退出（文件可能已损坏），已跳过"
             if bad:
                 yield ChunkResult([FileRecord(t.index, t.name, "unreadable", why, prior=job.prior) for t in bad], [])
                 rest = [t for t in job.tasks if t.index != cur]

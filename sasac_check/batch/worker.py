@@ -15,8 +15,7 @@ import numpy as np
 from sasac_check.batch.inputs import Task
 from sasac_check.model.catalog import catalog
 from sasac_check.model.finding import Finding
-from sasac_check.model.submission import Submission, UnreadableWorkbook
-from sasac_check.read import NotAReturn
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
 from sasac_check.speed.gcpause import freeze_for_forks, paused_gc
 from sasac_check.speed.readahead import PREFETCH, close_all, prefetch
 
@@ -87,8 +86,9 @@ class FileRecord:
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # cover fields and indicators -> (sheet, cell)
     xp: XPData | None = None
     prior: bool = False
-    kind: str = ""  # 规划表: a plan table, checked as `plan check` does
-    findings: list[Finding] = field(default_factory=list)  # a plan table's findings
+    kind: str = "return"  # return | ledger | plan (a workbook without statements, recognised from its sheets)
+    ledger: dict | None = None  # a ledger's completion figures and tasks
+    found: list[Finding] = field(default_factory=list)  # a ledger's or plan table's findings, moved to the chunk's
 
 
 @dataclass
@@ -165,8 +165,10 @@ def _read(task: Task, zips: dict[str, zipfile.ZipFile], fds: dict[int, int] | No
     if zf is None:
         zf = zips[task.path] = zipfile.ZipFile(task.path)
     try:
-        data = zf.read(task.member)
-    except (zipfile.BadZipFile, zlib_error(), OSError, KeyError, RuntimeError, EOFError) as e:
+        from sasac_check.read.guard import LIMITS, read_capped
+
+        data = read_capped(zf, zf.getinfo(task.member), task.name, task.member, LIMITS.max_bytes or None)
+    except (zipfile.BadZipFile, zlib_error(), OSError, KeyError, RuntimeError, EOFError, NotImplementedError) as e:
         raise UnreadableWorkbook(task.name, f"压缩包中的文件已损坏，无法解压（{type(e).__name__}）") from None
     return read_bytes(data, task.name, compact=True)
 
@@ -177,7 +179,12 @@ def zlib_error() -> type[Exception]:
     return zlib.error
 
 
+ON_FILE = None  # called with each task as its reading starts (and None when it ends): the forked chunk's progress
+
+
 def _mark(task: Task | None) -> None:
+    if ON_FILE is not None:
+        ON_FILE(task)
     if WATCH is not None:
         arr, slot = WATCH
         arr[2 * slot] = time.time() if task is not None else 0.0
@@ -201,6 +208,8 @@ def read_one(task: Task, timeout: float, zips: dict, armed: bool = False, fds: d
             signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
             sub = _read(task, zips, fds)
+        except NotAReturn as e:  # only workbooks without statement sheets pay for this
+            return _other_kind(task, e, zips)
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -208,8 +217,6 @@ def read_one(task: Task, timeout: float, zips: dict, armed: bool = False, fds: d
         return sub
     except FileTimeout:
         return FileRecord(task.index, task.name, "unreadable", f"读取超时（超过 {timeout:g} 秒），已停止：文件可能损坏或过于复杂")
-    except NotAReturn as e:
-        return _plan_table(task, e.reason)
     except UnreadableWorkbook as e:
         return FileRecord(task.index, task.name, "unreadable", e.reason)
     except MemoryError:
@@ -220,22 +227,17 @@ def read_one(task: Task, timeout: float, zips: dict, armed: bool = False, fds: d
         _mark(None)
 
 
-def _plan_table(task: Task, reason: str) -> FileRecord:
-    """A workbook without statements: a plan table gets its own row and findings, anything else is unreadable."""
-    from sasac_check.plans import plan_table_findings
+def _other_kind(task: Task, e: NotAReturn, zips: dict) -> FileRecord:
+    """The record of a ledger or plan table (as `check` reads it), or the return reader's reason as unreadable."""
+    from sasac_check.ledger.run import other_kind
 
-    src = task.path
-    if task.member is not None:
-        import io
-
-        with zipfile.ZipFile(task.path) as zf:
-            src = io.BytesIO(zf.read(task.member))
-    got = plan_table_findings(src)
-    if got is None:
-        return FileRecord(task.index, task.name, "unreadable", reason)
-    from dataclasses import replace
-
-    return FileRecord(task.index, task.name, "ok", kind="规划表", findings=[replace(f, file=task.name) for f in got])
+    if task.member is None:
+        data = None
+    else:
+        data = zips[task.path].read(task.member)
+    res, found = other_kind(task.path, e, data=data, name=task.name)
+    return FileRecord(task.index, task.name, res.status, res.reason, cover=res.cover, kind=res.kind, ledger=res.ledger,
+                      found=found)
 
 
 def _num(x: float) -> float | None:
@@ -307,8 +309,8 @@ def _process_chunk(job: Job) -> ChunkResult:
     rs, keys = rules_for(job.rule_paths)
     zips: dict[str, zipfile.ZipFile] = {}
     records: list[FileRecord] = []
-    plan_findings_: list[Finding] = []  # findings on plan tables met in the chunk
     good: list[tuple[Task, Submission]] = []
+    others: list[Finding] = []  # findings of ledgers and plan tables in the chunk
     armed = job.timeout > 0 and threading.current_thread() is threading.main_thread()
     if armed:
         signal.signal(signal.SIGALRM, _alarm)
@@ -323,17 +325,17 @@ def _process_chunk(job: Job) -> ChunkResult:
             got = read_one(task, job.timeout, zips, armed, fds)
             if isinstance(got, FileRecord):
                 got.prior = job.prior
-                if got.findings and not job.prior:
-                    plan_findings_ += got.findings
-                    got.findings = []
                 records.append(got)
+                if got.found:
+                    others += got.found if not job.prior else []
+                    got.found = []
             else:
                 good.append((task, got))
     finally:
         close_all(fds)
     for zf in zips.values():
         zf.close()
-    findings: list[Finding] = plan_findings_
+    findings: list[Finding] = []
     if job.prior:
         if good:
             from sasac_check.check.table import SubmissionTable
@@ -343,11 +345,10 @@ def _process_chunk(job: Job) -> ChunkResult:
     if good:
         subs = [s for _, s in good]
         try:
-            checked, inds, table = _check(rs, subs)
-            findings = findings + checked
+            findings, inds, table = _check(rs, subs)
             records += _records(good, table, keys, inds, False)
         except Exception:  # isolate the return the engine trips on; the others are still checked together
-            findings = list(plan_findings_)
+            findings = []
             for t, s in good:
                 try:
                     f, inds, table = _check(rs, [s])
@@ -356,7 +357,7 @@ def _process_chunk(job: Job) -> ChunkResult:
                 except Exception as e:
                     records.append(FileRecord(t.index, t.name, "unreadable", f"校验时出错（{type(e).__name__}: {e}）"))
     records.sort(key=lambda r: r.index)
-    return ChunkResult(records, findings, time.perf_counter() - t0)
+    return ChunkResult(records, others + findings, time.perf_counter() - t0)
 
 
 def failed_chunk(job: Job, reason: str) -> ChunkResult:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sasac_check.check import evaluator
+from sasac_check.check import evaluator, kinds
 from sasac_check.check.table import SubmissionTable
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.finding import Finding
@@ -82,6 +82,11 @@ def _evaluate_one(rs: RuleSet, t: SubmissionTable, rule: Rule, col: str | None) 
     bad, actual, expected = ev.check(rule.check, rule.abs_tol, rule.rel_tol)
     if not bad.any():
         return []
+    applies = kinds.rule_mask(rule, t, col)  # 单户格式, 含金融业务, 月度快报 …: see kinds.py
+    if applies is not None:
+        bad &= applies
+        if not bad.any():
+            return []
     if rule.when is not None:
         bad &= ev.truth(rule.when)
         if not bad.any():

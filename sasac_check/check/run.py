@@ -15,7 +15,7 @@ from sasac_check.check.table import SubmissionTable
 from sasac_check.model.catalog import catalog
 from sasac_check.model.finding import Finding
 from sasac_check.model.result import FileResult, RunResult, tally
-from sasac_check.model.submission import Submission, UnreadableWorkbook
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
 from sasac_check.rules.load import RuleSet
 
 
@@ -78,47 +78,53 @@ def check_files(
     strict: bool = False,
     prior: Sequence[str | Path] = (),
     judge: Callable[[Sequence[Submission]], list[Finding]] | None = None,
-    other: Callable[[str | Path], list[Finding] | None] | None = None,
+    read=None,
+    other: Callable[[str | Path, NotAReturn], tuple[FileResult, list[Finding]]] | None = None,
 ) -> RunResult:
     """Check each file (and its prior period, where given); an unreadable file is a result, not a crash.
 
     The returns under check are prior-period candidates for each other, as in a batch. `judge` adds findings
     of the returns against something above this layer — the command passes plans.enterprise_judge (提示性
-    findings on the plan targets that bind one enterprise). `other` checks a workbook that holds no return (None:
-    it is no such workbook either) — the command passes plans.plan_table_findings: plan tables get their own rows.
+    findings on the plan targets that bind one enterprise). `read(path) -> Submission`: how each file is read
+    (default read_workbook; the CLI reads each in a child under a time and memory budget, read.isolate). `other`
+    reads and checks a workbook without statement sheets (the command passes ledger.run.other_kind: a ledger or a
+    plan table); without it such a file is unreadable.
     """
     from sasac_check.read import NotAReturn, read_workbook
 
+    read_workbook = read or read_workbook
+
     results: list[FileResult] = []
     subs: list[Submission] = []
-    tables: list[Finding] = []  # findings on plan tables: a workbook kind of their own, checked as `plan check` does
+    others: list[Finding] = []  # findings of ledgers and plan tables among the inputs
     for p in paths:
         try:
             subs.append(read_workbook(p))
             results.append(FileResult(str(p), "ok"))
-        except NotAReturn as e:
-            got = other(p) if other is not None else None
-            if got is None:
+        except NotAReturn as e:  # no statement sheets: another kind of workbook (a ledger, a plan table), or unreadable
+            if other is None:
                 results.append(FileResult(str(p), "unreadable", reason=e.reason))
-            else:
-                results.append(FileResult(str(p), "ok", kind="规划表"))
-                tables += got
+                continue
+            res, found = other(p, e)
+            results.append(res)
+            others += found
         except UnreadableWorkbook as e:
             results.append(FileResult(str(p), "unreadable", reason=e.reason))
     notes: list[str] = []
-    pri = pair_priors(subs, prior, notes)
-    findings: list[Finding] = []
+    pri = pair_priors(subs, prior, notes, read_workbook)
+    findings: list[Finding] = others
     if subs:
-        findings, table = check_submissions(rs, subs, pri)
+        found, table = check_submissions(rs, subs, pri)
+        findings += found
         if judge is not None:
             findings += judge(subs)
         inds = compute_indicators(rs, table)
-        readable = [r for r in results if r.status != "unreadable"]
+        readable = [r for r in results if r.status != "unreadable" and r.kind == "return"]
         for i, (res, sub) in enumerate(zip(readable, subs, strict=True)):
             res.cover = dict(sub.cover)
             res.indicators = {n: _mid(iv, i) for n, iv in inds.items()}
             res.priors = {k: v[i].file for k, v in pri.items() if v[i] is not None}
-    out = tally(results, findings + tables, strict, {str(p): i for i, p in enumerate(paths)})
+    out = tally(results, findings, strict, {str(p): i for i, p in enumerate(paths)})
     out.notes = notes
     return out
 
@@ -128,7 +134,7 @@ def _mid(iv: Iv, i: int) -> float | None:
     return None if not np.isfinite(v) else round(v, 6)
 
 
-def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list[str]
+def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list[str], read=None
                 ) -> dict[str, list[Submission | None]]:
     """The prior-period returns of each return, by kind (上年末 / 上年同期), through the one matcher.
 
@@ -138,15 +144,23 @@ def pair_priors(subs: list[Submission], prior: Sequence[str | Path], notes: list
     extra: list[Submission] = []
     for p in prior:
         try:
-            extra.append(_read(p))
+            extra.append((read or _read)(p))
         except UnreadableWorkbook as e:
             notes.append(f"上期报表 {p} 无法读取，未用于跨期审核：{e.reason}")
+    return pair_with(subs, extra, notes)
+
+
+def pair_with(subs: Sequence[Submission], extra: Sequence[Submission], notes: list[str] | None = None
+              ) -> dict[str, list[Submission | None]]:
+    """pair_priors over returns already read (`extra`: the given prior returns; `subs` are candidates too).
+    With `notes`, each of `extra` that no return is compared with is named there with the reason."""
     cands = [*extra, *subs]
     names = [c.file for c in cands]
     pairings = priors.match([s.cover for s in subs], [c.cover for c in cands], names)
-    notes += priors.unused_notes([c.cover for c in extra], [c.file for c in extra], [
-        priors.Pairing(*(None if i is None or i >= len(extra) else i for i in (pr.year_end, pr.same_period)))
-        for pr in pairings])
+    if notes is not None:
+        notes += priors.unused_notes([c.cover for c in extra], [c.file for c in extra], [
+            priors.Pairing(*(None if i is None or i >= len(extra) else i for i in (pr.year_end, pr.same_period)))
+            for pr in pairings])
     return {k: [None if (i := pr.get(k)) is None else cands[i] for pr in pairings] for k in priors.KINDS}
 
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from sasac_check.check import kinds
 from sasac_check.check.table import SubmissionTable
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.finding import Finding
@@ -26,8 +27,10 @@ CHECK_RULE = {  # pandera's check name → our rule
     "isin": "SCH-CHOICE",
     "str_matches": "SCH-PERIOD",
     "uscc": "SCH-USCC",
+    "usually_nonneg": "SCH-NEGATIVE",
 }
-TITLES = {"SCH-REQUIRED": "必填项目不能为空", "SCH-SIGN": "金额符号符合报表格式"}
+TITLES = {"SCH-REQUIRED": "必填项目不能为空", "SCH-SIGN": "金额符号符合报表格式", "SCH-NEGATIVE": "通常为正数的项目出现负数"}
+SEVERITY = {"SCH-NEGATIVE": "warning"}  # every other schema finding is 强制性
 COVER_TITLE = "封面字段有效"
 SOURCE = "schemas/catalog.yaml"
 
@@ -35,6 +38,8 @@ SOURCE = "schemas/catalog.yaml"
 def item_message(rule: str, item: str, column: str, sign: str) -> str:
     if rule == "SCH-REQUIRED":
         return f"必填项目“{item}”（{column}）为空或缺失"
+    if rule == "SCH-NEGATIVE":
+        return (f"“{item}”（{column}）为负数，该项目通常不为负；如系重分类、冲回或退回所致属正常，请在说明中注明原因")
     if sign == "nonpos":
         return f"“{item}”（{column}）应以负数填列（损失以“－”号填列）"
     return f"“{item}”（{column}）不应为负数"
@@ -63,7 +68,7 @@ def finding(table: SubmissionTable, sheet: str, row: int, col_key: str, rule: st
         item, _, column = col_key.partition("[")
         column = column.rstrip("]")
         msg = item_message(rule, item, column, cat.item(item).sign)
-    return Finding(rule=rule, severity="error", message=msg, file=table.files[row], sheet=where[0] or sheet,
+    return Finding(rule=rule, severity=SEVERITY.get(rule, "error"), message=msg, file=table.files[row], sheet=where[0] or sheet,
                    cell=where[1], item=item, column=column, actual=failure, source=SOURCE,
                    title=TITLES.get(rule, COVER_TITLE))
 
@@ -73,7 +78,7 @@ def _statement_columns() -> tuple[tuple[str, str, bool, str], ...]:
     """(sheet, key, required, sign) of every statement column the schemas hold, in schema order."""
     cat = catalog()
     return tuple((sheet.name, key(item.name, col), item.required and i == 0, item.sign)
-                 for sheet in cat.sheets for item in sheet.items for i, col in enumerate(sheet.columns))
+                 for sheet in cat.sheets for item in sheet.all_items for i, col in enumerate(sheet.columns))
 
 
 def validate(table: SubmissionTable) -> list[Finding]:
@@ -85,11 +90,16 @@ def validate(table: SubmissionTable) -> list[Finding]:
         if unk is not None:  # an unknown cell (uncached formula, bad text) is reported by the reader already
             v = np.where(unk, 0.0, v)
         if required:
-            out += [finding(table, sheet, int(r), k, "SCH-REQUIRED", None) for r in np.flatnonzero(np.isnan(v))]
-        if sign in ("nonneg", "nonpos"):
+            blank = np.isnan(v)
+            need = kinds.required_rows(table, k.partition("[")[0])  # not where the return's format has no such line
+            if need is not None:
+                blank &= need
+            out += [finding(table, sheet, int(r), k, "SCH-REQUIRED", None) for r in np.flatnonzero(blank)]
+        if sign in ("nonneg", "nonpos", "usual"):
             with np.errstate(invalid="ignore"):
-                bad = v < 0 if sign == "nonneg" else v > 0
-            out += [finding(table, sheet, int(r), k, "SCH-SIGN", float(v[r])) for r in np.flatnonzero(bad)]
+                bad = v > 0 if sign == "nonpos" else v < 0
+            rule = "SCH-NEGATIVE" if sign == "usual" else "SCH-SIGN"
+            out += [finding(table, sheet, int(r), k, rule, float(v[r])) for r in np.flatnonzero(bad)]
     cat = catalog()
     for f in cat.cover_fields:
         texts = table.text(f.name)

@@ -11,6 +11,7 @@ from functools import lru_cache
 import pandas as pd
 import pandera.pandas as pa
 
+from sasac_check.check import kinds
 from sasac_check.check.schemarules import CHECK_RULE, finding
 from sasac_check.check.table import SubmissionTable
 from sasac_check.model.catalog import Catalog, catalog, key
@@ -25,11 +26,13 @@ def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
     out: dict[str, pa.DataFrameSchema] = {}
     for sheet in cat.sheets:
         cols: dict[str, pa.Column] = {}
-        for item in sheet.items:
+        for item in sheet.all_items:
             for i, col in enumerate(sheet.columns):
                 checks = []
                 if item.sign == "nonneg":
                     checks.append(pa.Check.ge(0))
+                elif item.sign == "usual":  # 提示性 SCH-NEGATIVE
+                    checks.append(pa.Check(lambda s: s >= 0, name="usually_nonneg", ignore_na=True))
                 elif item.sign == "nonpos":
                     checks.append(pa.Check.le(0))
                 cols[key(item.name, col)] = pa.Column(
@@ -82,6 +85,10 @@ def _to_findings(cases: pd.DataFrame, sheet: str, table: SubmissionTable) -> lis
             continue
         check = re.sub(r"\(.*", "", str(rec.check))
         rule = CHECK_RULE.get(check, "SCH-" + check.upper())
+        if rule == "SCH-REQUIRED":
+            need = kinds.required_rows(table, str(rec.column).partition("[")[0])
+            if need is not None and not need[int(rec.index)]:
+                continue  # the return's format has no such line (单户格式: 营业总收入)
         failure = None if rec.failure_case != rec.failure_case else rec.failure_case
         out.append(finding(table, sheet, int(rec.index), str(rec.column), rule, failure))
     return out

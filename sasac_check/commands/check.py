@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from sasac_check.report import REPORTERS, emit
+from sasac_check.report.safetext import clean_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,15 +24,47 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--plan", metavar="FILE", help="按指定计划文件对标（默认按封面的监管机构和报告期选择 rules/plans/ 中的计划）")
     p.add_argument("--no-plan", action="store_true", help="不对标计划目标")
     p.add_argument("--annotate", metavar="OUT.xlsx", help="另存一份标注了问题的副本（原文件不变）")
+    add_budget_options(p)
     p.add_argument("--explain-layout", action="store_true",
                    help="说明每张工作表被识别为哪张报表、每个项目读取了哪个单元格、哪些行未识别（JSON 中为 files[].layout）")
     p.set_defaults(func=run)
 
 
+def add_budget_options(p: argparse.ArgumentParser) -> None:
+    """--timeout, --max-size, --max-memory: what one input file may cost (docs/SECURITY.md)."""
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="单个文件读取时限（默认 60 秒；0 不限）")
+    p.add_argument("--max-size", type=float, default=64.0, metavar="MB", help="单个文件大小上限（默认 64 MB；0 不限）")
+    p.add_argument("--max-memory", type=float, default=1024.0, metavar="MB",
+                   help="读取单个文件可用的内存上限（默认 1024 MB；0 不限）")
+
+
+def apply_budget(args: argparse.Namespace) -> None:
+    """The size options as the process's read limits; a usage error for a negative value."""
+    from sasac_check.errors import UsageError
+    from sasac_check.read.guard import MB, set_limits
+
+    for name in ("timeout", "max_size", "max_memory"):
+        if getattr(args, name, 0) is not None and getattr(args, name, 0) < 0:
+            raise UsageError(f"--{name.replace('_', '-')} 不能为负数")
+    set_limits(max_bytes=int(args.max_size * MB))
+
+
 def run(args: argparse.Namespace) -> int:
+    from sasac_check.atomicio import check_target
     from sasac_check.check.run import check_files
+    from sasac_check.read.isolate import Budget, read_isolated
     from sasac_check.rules.load import load_rules
 
+    apply_budget(args)
+    inputs = [*args.files, *args.prior]
+    if args.output:  # an output that cannot or must not be written is refused before any work (exit 2)
+        check_target(args.output, inputs, "报告文件")
+    if args.annotate:
+        check_target(args.annotate, inputs, "标注副本")
+        if args.output and _same_spelling(args.output, args.annotate):
+            from sasac_check.errors import UsageError
+
+            raise UsageError("-o 与 --annotate 不能是同一个文件")
     rs = load_rules(args.rules)  # rule-file mistakes surface before any workbook is read
     if args.plan:
         from sasac_check.plans import load_plan
@@ -42,10 +75,14 @@ def run(args: argparse.Namespace) -> int:
         from sasac_check.plans import enterprise_judge
 
         judge = enterprise_judge(rs, args.plan)
-    from sasac_check.plans import plan_table_findings
+    budget = Budget(args.timeout, args.max_memory)
+    from functools import partial
 
+    from sasac_check.ledger.run import other_kind
+
+    other = partial(other_kind, plan=args.plan, use_plans=not args.no_plan)  # ledgers and plan tables among the files
     result = check_files(args.files, rs, strict=args.strict, prior=args.prior, judge=judge,
-                         other=lambda path: plan_table_findings(path, args.plan, rs))
+                         read=lambda path: read_isolated(path, budget), other=other)
     layouts = _explain(result) if args.explain_layout else ""
     if args.format == "junit":
         from sasac_check.report import junit
@@ -53,9 +90,9 @@ def run(args: argparse.Namespace) -> int:
         text = junit.render(result, junit.rule_kinds(rs), strict=args.strict)
     else:
         text = REPORTERS[args.format](result)
-    emit(layouts + text if args.format == "text" else text, args.output)
+    emit(layouts + text if args.format == "text" else text, args.output, inputs)
     for note in result.notes:
-        print(note, file=sys.stderr)
+        print(clean_text(note), file=sys.stderr)
     if args.annotate:
         _annotate(args, rs, result)
     return result.exit_code(args.strict)
@@ -80,4 +117,27 @@ def _annotate(args: argparse.Namespace, rs, result) -> None:
     except ImportError:  # pragma: no cover - arrives with the add-in work
         print("此版本尚不支持 --annotate", file=sys.stderr)
         return
-    annotate_copy(args.files[0], args.annotate, rs, result)
+    first = result.files[0]
+    if first.status == "unreadable":  # the guards refused it: no other library opens it either
+        print(f"未生成标注副本：{first.path} 无法读取（{first.reason}）", file=sys.stderr)
+        return
+    from sasac_check.model.submission import UnreadableWorkbook
+    from sasac_check.read.isolate import Budget, call_isolated, can_fork
+
+    inputs = [*args.files, *args.prior]
+    if not can_fork():
+        annotate_copy(args.files[0], args.annotate, rs, result, inputs=inputs)
+        return
+    try:  # the whole workbook is loaded to be copied: under the same time and memory budget as reading it
+        call_isolated(annotate_copy, (args.files[0], args.annotate, rs, result, inputs), Budget(args.timeout, args.max_memory),
+                      args.files[0])
+    except UnreadableWorkbook as e:
+        print(f"未生成标注副本：{e.reason}", file=sys.stderr)
+
+
+def _same_spelling(a: str, b: str) -> bool:
+    import os
+
+    from sasac_check.atomicio import same_file
+
+    return same_file(a, b) or os.path.abspath(a) == os.path.abspath(b)

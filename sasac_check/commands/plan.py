@@ -42,7 +42,7 @@ def run_check(args: argparse.Namespace) -> int:
         except (OSError, ValueError, KeyError) as e:
             results.append(FileResult(f, "unreadable", reason=str(e)))
             continue
-        results.append(FileResult(f, "ok", kind="规划表"))
+        results.append(FileResult(f, "ok", kind="plan"))
     result = tally(results, findings, args.strict, order={})
     text = REPORTERS[args.format](result)
     emit(text, args.output)

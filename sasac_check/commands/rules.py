@@ -60,6 +60,8 @@ def run_explain(args: argparse.Namespace) -> int:
     ind = rs.indicators.get(want)
     if not rules and ind is not None:
         rules = [r for r in rs.rules if r.indicator == ind.name]
+    if not rules and want.upper().startswith("LEDGER-"):
+        return _explain_ledger(want.upper())
     if not rules:
         return _explain_builtin(want, rs)
     _print_rule(rules, rs)
@@ -129,3 +131,22 @@ def _print_rule(rules: list, rs) -> None:
     if r.indicator:
         i = rs.indicators[r.indicator]
         print(f"  指标：{i.name}（{i.unit}，{i.precision} 位小数）{i.description}")
+    return 0
+
+
+def _explain_ledger(rule_id: str) -> int:
+    """A check of the reform-task ledger (rules/ledger/checks.yaml), with the reasoning for its level."""
+    from sasac_check.ledger.files import ledger_rules
+    from sasac_check.model.finding import SEVERITY_LABEL
+
+    found = [r for r in ledger_rules() if r.id == rule_id]
+    if not found:
+        print(f"找不到规则“{rule_id}”（台账规则：{'、'.join(r.id for r in ledger_rules())}）", file=sys.stderr)
+        return 2
+    r = found[0]
+    print(f"{r.id}  {r.title}")
+    print(f"  级别：{SEVERITY_LABEL[r.severity]}（{r.severity}）    类别：台账    检查：{r.check}")
+    print(f"  出处：{r.source}")
+    print(f"  提示：{r.message}")
+    print(f"  理由：{r.why}")
+    return 0

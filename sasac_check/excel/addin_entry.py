@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import xlwings as xw
 
 from sasac_check.excel.actions import (
     Action,
+    ActionList,
     Activate,
     AddSheet,
     Autofit,
     ClearSheet,
     DeleteSheet,
-    Plan,
+    Formula,
     SetFill,
     SetNote,
     SetNumberFormat,
     SetValues,
-    plan_check,
-    plan_clear,
 )
+from sasac_check.excel.compose import clear_actions
+from sasac_check.excel.ledger_actions import workbook_actions
 
 
 def is_desktop(book: xw.Book) -> bool:
@@ -59,6 +61,17 @@ def _unprotected(book: xw.Book, names: Iterable[str], desktop: bool) -> Iterator
                 api.Protect(AllowFormattingColumns=True, AllowFormattingRows=True)
 
 
+FORMULA_START = ("=", "+", "-", "@", "'")  # what Excel parses as a formula when set as a value (and its text mark)
+
+
+def as_value(v: object) -> object:
+    """What to hand Excel for one value: a Formula as is; a text Excel would parse as a formula behind an apostrophe
+    (Excel's own mark for "this is text": the cell holds the text without it)."""
+    if isinstance(v, str) and not isinstance(v, Formula) and v.startswith(FORMULA_START):
+        return "'" + v
+    return v
+
+
 def apply(book: xw.Book, actions: Iterable[Action]) -> None:
     """Apply the actions with calls every client implements; notes and hiding only on desktop Excel."""
     actions = list(actions)
@@ -68,7 +81,7 @@ def apply(book: xw.Book, actions: Iterable[Action]) -> None:
     with _unprotected(book, touched & existing, desktop):
         for a in actions:
             if isinstance(a, SetValues):
-                book.sheets[a.sheet].range(a.cell).value = [list(r) for r in a.rows]
+                book.sheets[a.sheet].range(a.cell).value = [[as_value(v) for v in r] for r in a.rows]
             elif isinstance(a, SetFill):
                 book.sheets[a.sheet].range(a.cell).color = a.color
             elif isinstance(a, SetNumberFormat):
@@ -103,19 +116,51 @@ def _rules():
     return load_rules([])
 
 
-def _run(book: xw.Book, what: str) -> Plan:
+def _run(book: xw.Book, what: str) -> ActionList:
     """One button: plan from the book's values, apply, tell the accountant; never a traceback."""
     try:
         grids = grids_of(book)
         if what == "clear":
-            plan = plan_clear(grids)
+            plan = clear_actions(grids)
         else:
-            plan = plan_check(grids, _rules(), book.name, marks=what == "check")
+            plan = workbook_actions(grids, _rules(), book.name, marks=what == "check", priors=neighbour_returns(book))
         apply(book, plan.actions)
     except Exception as e:  # the accountant sees a sentence, not a traceback
-        plan = Plan(summary=f"国资校验出错：{type(e).__name__}：{e}")
+        plan = ActionList(summary=f"国资校验出错：{type(e).__name__}：{e}")
     _tell(book, plan.summary)
     return plan
+
+
+NEIGHBOURS_MAX, NEIGHBOUR_MAX_MB = 60, 20
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def neighbour_returns(book: xw.Book) -> list:
+    """The returns saved beside the open workbook (its folder, newest first, at most 60 files of 20 MB): the
+    candidates for its prior periods (跨期), matched as `check --prior` matches them. Files that are not
+    returns, or cannot be read, are passed over; a book with no folder (new, or on the web) has none."""
+    from sasac_check.model.submission import UnreadableWorkbook
+    from sasac_check.read import read_workbook
+
+    try:
+        here = Path(book.fullname).resolve()
+    except Exception:
+        return []
+    if not here.is_file():
+        return []
+    try:
+        files = [f for f in here.parent.iterdir() if f.suffix.lower() in WORKBOOK_SUFFIXES and not f.name.startswith("~$")
+                 and f.resolve() != here and f.is_file() and f.stat().st_size <= NEIGHBOUR_MAX_MB << 20]
+    except OSError:
+        return []
+    files.sort(key=lambda f: f.stat().st_mtime, reverse=True)
+    out = []
+    for f in files[:NEIGHBOURS_MAX]:
+        try:
+            out.append(read_workbook(f))
+        except (UnreadableWorkbook, OSError, ValueError):
+            continue
+    return out
 
 
 def _tell(book: xw.Book, text: str) -> None:
@@ -126,17 +171,17 @@ def _tell(book: xw.Book, text: str) -> None:
         book.app.alert(text, title="国资校验")
 
 
-def check_workbook(book: xw.Book) -> Plan:
+def check_workbook(book: xw.Book) -> ActionList:
     """校验: check, write the indicator formulas, mark failing cells, rewrite 审核结果."""
     return _run(book, "check")
 
 
-def write_workbook_indicators(book: xw.Book) -> Plan:
+def write_workbook_indicators(book: xw.Book) -> ActionList:
     """写入指标: only the 主要指标 formulas."""
     return _run(book, "indicators")
 
 
-def clear_workbook_marks(book: xw.Book) -> Plan:
+def clear_workbook_marks(book: xw.Book) -> ActionList:
     """清除标记: put back every fill, note and value this add-in changed."""
     return _run(book, "clear")
 

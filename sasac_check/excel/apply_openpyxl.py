@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.workbook import Workbook
@@ -15,6 +16,7 @@ from sasac_check.excel.actions import (
     Autofit,
     ClearSheet,
     DeleteSheet,
+    Formula,
     SetFill,
     SetNote,
     SetNumberFormat,
@@ -29,6 +31,24 @@ def _cells(ws, ref: str):
     return [c for row in rng for c in (row if isinstance(row, tuple) else (row,))]
 
 
+def xml_text(s: str) -> str:
+    """Text as a cell can hold it: characters XML cannot carry (control characters) shown as \\xNN."""
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", s) if ILLEGAL_CHARACTERS_RE.search(s) else s
+
+
+def put(cell, v: object) -> None:
+    """One value: a Formula the tool composed is a formula; any other text is text, whatever it starts with."""
+    if v == "" or v is None:
+        cell.value = None
+    elif isinstance(v, Formula):
+        cell.value = str(v)
+    elif isinstance(v, str):
+        cell.value = xml_text(v)
+        cell.data_type = "s"  # openpyxl would take a text starting with "=" for a formula
+    else:
+        cell.value = v
+
+
 def apply_openpyxl(wb: Workbook, actions: Iterable[Action]) -> None:
     """Replay every action into `wb` (notes as comments, fills as solid pattern fills)."""
     for a in actions:
@@ -36,7 +56,7 @@ def apply_openpyxl(wb: Workbook, actions: Iterable[Action]) -> None:
             first = wb[a.sheet][a.cell]
             for i, row in enumerate(a.rows):
                 for j, v in enumerate(row):
-                    wb[a.sheet].cell(row=first.row + i, column=first.column + j, value=None if v == "" else v)
+                    put(wb[a.sheet].cell(row=first.row + i, column=first.column + j), v)
         elif isinstance(a, SetFill):
             for c in _cells(wb[a.sheet], a.cell):
                 c.fill = PatternFill("solid", fgColor=a.color.lstrip("#").upper())
@@ -46,7 +66,7 @@ def apply_openpyxl(wb: Workbook, actions: Iterable[Action]) -> None:
         elif isinstance(a, SetNote):
             c = wb[a.sheet][a.cell]
             if a.text:
-                c.comment = Comment(a.text, "sasac-check", width=360, height=160)
+                c.comment = Comment(xml_text(a.text), "sasac-check", width=360, height=160)
             else:
                 c.comment = None
         elif isinstance(a, AddSheet):

@@ -70,7 +70,9 @@ def export_suite(rs: RuleSet, out: str | Path, name: str = SUITE_NAME) -> dict[s
     suite = build_suite(rs, tr, name)
     data = suite.to_json_dict()
     data.pop("id", None)
-    Path(out).write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    from sasac_check.atomicio import write_text
+
+    write_text(out, json.dumps(data, ensure_ascii=False, indent=2), what="套件文件")
     exported = {s.meta["rule"] for s in tr.specs}
     return {
         "expectations": len(tr.specs),

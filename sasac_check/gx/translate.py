@@ -10,7 +10,14 @@ from sasac_check.model.catalog import catalog, key
 from sasac_check.rules import expr
 from sasac_check.rules.load import Rule, RuleSet
 
-EXCESS, LO, HI, WHEN = "__excess__", "__lo__", "__hi__", "__when__"
+
+def required_varies() -> frozenset[str]:
+    """Required items some return kind does not need (kinds.py)."""
+    from sasac_check.check.kinds import _named
+
+    return _named()[1]
+
+EXCESS, LO, HI, WHEN, KIND = "__excess__", "__lo__", "__hi__", "__when__", "__kind__"
 ROUNDING = "按填报精度的区间运算：每个数值取其末位半个单位的区间；只有区间内任何取值都不能满足时才算不通过"
 _STRICT = {"<": True, ">": True, "<=": False, ">=": False, "==": False}
 
@@ -20,12 +27,13 @@ class Derived:
     """A computed column the suite refers to: its name, how it is computed, over which column context."""
 
     name: str
-    kind: str  # excess | lo | hi | when
+    kind: str  # excess | lo | hi | when | kind
     node: expr.Node
     column: str | None
     abs_tol: float = 0.0
     rel_tol: float = 0.0
     description: str = ""
+    rule_id: str = ""  # kind: the rule whose return kinds (kinds.py) the column holds
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "expression": expr.to_text(self.node), "description": self.description}
@@ -33,6 +41,8 @@ class Derived:
             out["column_context"] = self.column
         if self.abs_tol or self.rel_tol:
             out["tolerance"] = {"abs": self.abs_tol, "rel": self.rel_tol}
+        if self.rule_id:
+            out["kinds_of"] = self.rule_id
         return out
 
 
@@ -195,6 +205,12 @@ def translate(rs: RuleSet) -> Translation:
 def _rule_spec(rule: Rule, col: str | None, tr: Translation, rs: RuleSet) -> Spec:
     meta = _base_meta(rule, col)
     cond = _condition(rule, col, tr, rs)
+    from sasac_check.check.kinds import rule_mask_needed
+
+    if rule_mask_needed(rule.id):  # 单户格式, 含金融业务, 月度快报 …: the rule applies to some kinds only
+        name = tr.add_derived(Derived(f"{KIND}{_sid(rule, col)}", "kind", rule.check, col, rule_id=rule.id,
+                                      description="按报表种类（schemas/catalog.yaml kinds）本规则适用于该行"))
+        cond = (cond or []) + [(name, "==", True)]
     ops, ands = rule.check.ops, rule.check.operands
     lhs, rhs = ands[0], ands[-1]
     title = f"{rule.id}{'（' + col + '）' if col else ''} {rule.title}"
@@ -242,21 +258,31 @@ def _catalog_specs(tr: Translation) -> None:
                 "tolerance": {"abs": 0.0, "rel": 0.0, "rounding": "不适用（空值与符号检查）"}}
 
     for sheet in cat.sheets:
-        for item in sheet.items:
+        for item in sheet.all_items:
             if item.kind == "text":
                 continue
             for i, col in enumerate(sheet.columns):
                 k = key(item.name, col)
                 if item.required and i == 0:
                     msg = f"必填项目“{item.name}”（{col}）为空或缺失"
+                    cond = None
+                    if item.name in required_varies():  # not required where the return's format has no such line
+                        name = tr.add_derived(Derived(f"{KIND}required·{item.name}", "required", expr.Ref(item.name, col, False),
+                                                      col, rule_id=item.name, description="按报表种类该项目为必填"))
+                        cond = [(name, "==", True)]
                     tr.specs.append(Spec("expect_column_values_to_not_be_null", {"column": k},
-                                         meta("SCH-REQUIRED", "必填项目不能为空", msg, item.name, col), None, msg))
+                                         meta("SCH-REQUIRED", "必填项目不能为空", msg, item.name, col), cond, msg))
                 if item.sign in ("nonneg", "nonpos"):
                     neg = item.sign == "nonpos"
                     msg = f"“{item.name}”（{col}）应以负数填列（损失以“－”号填列）" if neg else f"“{item.name}”（{col}）不应为负数"
                     kw: dict[str, Any] = {"column": k, ("max_value" if neg else "min_value"): 0.0}
                     tr.specs.append(Spec("expect_column_values_to_be_between", kw,
                                          meta("SCH-SIGN", "金额符号符合报表格式", msg, item.name, col), None, msg))
+                elif item.sign == "usual":  # normally ≥ 0: a negative value is a question (提示性)
+                    msg = f"“{item.name}”（{col}）为负数，该项目通常不为负；如系重分类、冲回或退回所致属正常，请在说明中注明原因"
+                    m = meta("SCH-NEGATIVE", "通常为正数的项目出现负数", msg, item.name, col)
+                    m.update(level="提示性", severity="warning")
+                    tr.specs.append(Spec("expect_column_values_to_be_between", {"column": k, "min_value": 0.0}, m, None, msg))
     for f in cat.cover_fields:
         if f.required:
             msg = f"封面“{f.name}”必须填写"

@@ -52,17 +52,24 @@ class ItemDef:
     required: bool = False
     sign: str = "nonneg"
     aliases: tuple[str, ...] = ()
+    template: bool = True  # false: a line of another official format (含金融业务, 旧金融工具准则 …)
+    order: int = 0  # position in the official order of all the sheet's lines (all_items)
 
 
 @dataclass(frozen=True)
 class SheetDef:
-    """One statement sheet: its name, value columns and items in 行次 order."""
+    """One statement sheet: its name, value columns and items in 行次 order.
+
+    `items` are the lines of the standard template; `all_items` adds, in the official order, the lines of
+    the other official formats that a return may have (read where present, summed in their totals).
+    """
 
     name: str
     columns: tuple[str, ...]
     items: tuple[ItemDef, ...]
     code: str = ""
     column_aliases: dict[str, str] = field(default_factory=dict)
+    all_items: tuple[ItemDef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,21 @@ class CoverField:
     pattern: str = ""
     check: str = ""
     example: str = ""
+
+
+@dataclass(frozen=True)
+class KindDef:
+    """One return kind (schemas/catalog.yaml `kinds`): how it is told and what it changes; see kinds.py."""
+
+    name: str
+    standard: str = ""
+    cover: dict[str, str] = field(default_factory=dict)
+    has_any: tuple[str, ...] = ()
+    lacks: tuple[str, ...] = ()
+    not_required: tuple[str, ...] = ()
+    rules_off: tuple[str, ...] = ()
+    rules_only: tuple[str, ...] = ()
+    parts_optional: tuple[str, ...] = ()
 
 
 @dataclass
@@ -90,16 +112,25 @@ class Catalog:
     indicator_sheet: str
     indicator_columns: tuple[str, ...]
     indicator_value_column: str
+    kinds: tuple[KindDef, ...] = ()
     _alias: dict[str, str] = field(default_factory=dict)
     _items: dict[str, ItemDef] = field(default_factory=dict)
+    _in_sheet: dict[tuple[str, str], tuple[ItemDef, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for sheet in self.sheets:
-            for item in sheet.items:
+            for item in sheet.all_items or sheet.items:
                 self._items[item.name] = item
+        for item in self._items.values():  # canonical names first: a label never shadows a name
+            self._alias.setdefault(normalize_label(item.name), item.name)
         for item in self._items.values():
-            for alias in (item.name, item.label, *item.aliases):
+            for alias in (item.label, *item.aliases):
                 self._alias.setdefault(normalize_label(alias), item.name)
+        found: dict[tuple[str, str], list[ItemDef]] = {}
+        for item in self._items.values():
+            for alias in {normalize_label(a) for a in (item.name, item.label, *item.aliases)}:
+                found.setdefault((item.sheet, alias), []).append(item)
+        self._in_sheet = {k: tuple(sorted(v, key=lambda i: i.order)) for k, v in found.items()}
 
     # --- lookups -------------------------------------------------------------------------------
     def sheet(self, name: str) -> SheetDef:
@@ -120,6 +151,23 @@ class Catalog:
         if name in self._items:
             return name
         return self._alias.get(normalize_label(name))
+
+    def pick(self, sheet: str, label: str, taken: dict[str, int] | set[str], after: int = -1) -> str | None:
+        """The item a row label of `sheet` stands for, where one label names several lines of the sheet.
+
+        利润表 of a group with financial business prints 利息收入 twice: under 营业总收入 (金融业务利息收入) and
+        under 财务费用 (利息收入). The line chosen is the first of the sheet's lines with that label that is not
+        taken yet and comes after the line read before it (`after`, its order); else the first not taken; a
+        label no line of this sheet has resolves as `resolve` does.
+        """
+        cands = self._in_sheet.get((sheet, normalize_label(label)))
+        if not cands:
+            return self.resolve(label)
+        free = [c for c in cands if c.name not in taken]
+        if not free:
+            return cands[0].name
+        later = [c for c in free if c.order > after]
+        return (later or free)[0].name
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """The nearest canonical names, for 'did you mean' messages."""
@@ -147,7 +195,7 @@ class Catalog:
 
     def keys(self) -> list[str]:
         """Every numeric value key of a submission, as item[column]."""
-        return [key(i.name, c) for s in self.sheets for i in s.items for c in s.columns]
+        return [key(i.name, c) for s in self.sheets for i in (s.all_items or s.items) for c in s.columns]
 
 
 def key(item: str, column: str) -> str:
@@ -165,13 +213,16 @@ def _load(path: Path) -> Catalog:
     sheets = []
     for s in raw["sheets"]:
         items = []
-        for row, it in enumerate(s["items"], start=1):
+        row = 0
+        for order, it in enumerate(s["items"]):
             kind = it.get("kind", "amount")
+            shown = bool(it.get("template", True))
+            row += shown
             items.append(
                 ItemDef(
                     name=it["name"],
                     sheet=s["name"],
-                    row=row,
+                    row=row if shown else 0,
                     label=it.get("label", it["name"]),
                     kind=kind,
                     unit=it.get("unit", ""),
@@ -179,13 +230,16 @@ def _load(path: Path) -> Catalog:
                     required=bool(it.get("required", False)),
                     sign=it.get("sign", "nonneg" if kind != "text" else "any"),
                     aliases=tuple(it.get("aliases", ())),
+                    template=shown,
+                    order=order,
                 )
             )
         sheets.append(
             SheetDef(
                 name=s["name"],
                 columns=tuple(s["columns"]),
-                items=tuple(items),
+                items=tuple(i for i in items if i.template),
+                all_items=tuple(items),
                 code=s.get("code", ""),
                 column_aliases=dict(s.get("column_aliases", {})),
             )
@@ -203,6 +257,20 @@ def _load(path: Path) -> Catalog:
         for f in cov["fields"]
     )
     ind = raw["indicator_sheet"]
+    kinds = tuple(
+        KindDef(
+            name=k["name"],
+            standard=k.get("standard", ""),
+            cover={str(a): str(b) for a, b in k.get("when", {}).get("cover", {}).items()},
+            has_any=tuple(k.get("when", {}).get("has_any", ())),
+            lacks=tuple(k.get("when", {}).get("lacks", ())),
+            not_required=tuple(k.get("not_required", ())),
+            rules_off=tuple(k.get("rules_off", ())),
+            rules_only=tuple(k.get("rules_only", ())),
+            parts_optional=tuple(k.get("parts_optional", ())),
+        )
+        for k in raw.get("kinds", ())
+    )
     return Catalog(
         version=str(raw["version"]),
         cover_sheet=cov["sheet"],
@@ -213,6 +281,7 @@ def _load(path: Path) -> Catalog:
         indicator_sheet=ind["name"],
         indicator_columns=tuple(ind["columns"]),
         indicator_value_column=ind["value_column"],
+        kinds=kinds,
     )
 
 

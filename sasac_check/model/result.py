@@ -29,26 +29,32 @@ class FileResult:
     cover: dict[str, str] = field(default_factory=dict)
     indicators: dict[str, float | None] = field(default_factory=dict)
     priors: dict[str, str] = field(default_factory=dict)  # 上年末 / 上年同期 → the prior return compared with
-    kind: str = ""  # what the file was taken for, where it is not a return (e.g. 规划表)
+    kind: str = "return"  # what the workbook is, from its own sheets: return | ledger (改革任务台账) | plan (规划表)
+    ledger: dict | None = None  # a ledger's completion figures and tasks (ledger.summary.ledger_summary)
     layout: dict = field(default_factory=dict)  # check --explain-layout: how the workbook was read (read/explain.py)
 
     def to_dict(self) -> dict:
-        d = {"path": self.path, "status": self.status, "counts": dict(self.counts)}
+        d = {"path": self.path, "status": self.status, "kind": self.kind, "counts": dict(self.counts)}
         d.update({"errors": self.counts["error"], "warnings": self.counts["warning"], "info": self.counts["info"]})
         if self.reason:
             d["reason"] = self.reason
-        for k in ("企业名称", "统一社会信用代码", "报告期", "监管机构"):
+        for k in ("企业名称", "统一社会信用代码", "报告期", "监管机构", *(LEDGER_COVER if self.kind == "ledger" else ())):
             if self.cover.get(k):
                 d.setdefault("cover", {})[k] = self.cover[k]
         if self.indicators:
             d["indicators"] = self.indicators
         if self.priors:
             d["priors"] = dict(self.priors)
-        if self.kind:
-            d["kind"] = self.kind
+        if self.ledger is not None:
+            d["ledger"] = {k: self.ledger[k] for k in LEDGER_FIGURES}
         if self.layout:
             d["layout"] = self.layout
         return d
+
+
+LEDGER_COVER = ("填报单位", "截至日期", "改革方案")
+# A ledger's figures in the JSON report (ledger.summary.ledger_summary computes them; its task rows stay internal).
+LEDGER_FIGURES = ("截至日期", "tasks", "completed", "in_progress", "not_started", "overdue", "completion")
 
 
 @dataclass

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sasac_check.model.finding import Finding
 
 
-@dataclass
 class Submission:
     """What a reader makes of one workbook; the engine never looks at the workbook itself.
 
@@ -16,50 +13,81 @@ class Submission:
     金额单位; counts (人) are not; a % indicator is a fraction (65.43% → 0.6543).
     A blank cell has no key. A cell whose value cannot be known (a formula never calculated, text
     that is no number) is in `unknown` instead, so no rule treats it as zero.
+
+    Compact values (bulk review): a batch reads tens of thousands of returns only to put their values into a
+    chunk's matrix, so its reader may hold the values of each run of cells as (keys, values, widths) — keys
+    shared by every return of a template — instead of filling `values` and `widths` key by key
+    (`start_compact`); SubmissionTable takes the runs straight into its matrix. Whoever reads `values` or
+    `widths` gets them built from the runs on first access; from then on they are ordinary dicts.
     """
 
-    file: str
-    cover: dict[str, str] = field(default_factory=dict)
-    values: dict[str, float] = field(default_factory=dict)
-    widths: dict[str, float] = field(default_factory=dict)  # half-width of the stated precision, same unit
-    unknown: set[str] = field(default_factory=set)
-    cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # key or cover field -> (sheet, "C9")
-    unit: str = "元"
-    scale: float = 1.0
-    problems: list[Finding] = field(default_factory=list)  # what reading found (text numbers, …)
-    sheets: dict[str, str] = field(default_factory=dict)  # canonical sheet -> sheet name in the file
+    FIELDS = ("file", "cover", "values", "widths", "unknown", "cells", "unit", "scale", "problems", "sheets")
 
-    def cell_of(self, key: str) -> tuple[str, str]:
-        return self.cells.get(key, ("", ""))
+    def __init__(self, file: str, cover: dict[str, str] | None = None, values: dict[str, float] | None = None,
+                 widths: dict[str, float] | None = None, unknown: set[str] | None = None,
+                 cells: dict[str, tuple[str, str]] | None = None, unit: str = "元", scale: float = 1.0,
+                 problems: list[Finding] | None = None, sheets: dict[str, str] | None = None) -> None:
+        self.file = file
+        self.cover: dict[str, str] = {} if cover is None else cover
+        self._values: dict[str, float] | None = {} if values is None else values
+        self._widths: dict[str, float] | None = {} if widths is None else widths  # half-width of the stated precision
+        self.unknown: set[str] = set() if unknown is None else unknown
+        self.cells: dict[str, tuple[str, str]] = {} if cells is None else cells  # key or cover field -> (sheet, "C9")
+        self.unit, self.scale = unit, scale
+        self.problems: list[Finding] = [] if problems is None else problems  # what reading found (text numbers, …)
+        self.sheets: dict[str, str] = {} if sheets is None else sheets  # canonical sheet -> sheet name in the file
+        self._compact: CompactValues | None = None
 
-    # --- compact values (bulk review) -------------------------------------------------------------
-    # A batch reads tens of thousands of returns only to put their values into a chunk's matrix. Its reader
-    # keeps the values of each run of cells as (keys, values, widths) — keys shared by every return of a
-    # template — instead of filling `values` and `widths` key by key; SubmissionTable takes the runs straight
-    # into its matrix. Anyone else who reads `values` or `widths` gets them built on first access, in the
-    # order the reader found them: the two are ordinary dicts from then on.
+    @property
+    def values(self) -> dict[str, float]:
+        if self._values is None:
+            self._build()
+        return self._values  # type: ignore[return-value]
+
+    @values.setter
+    def values(self, v: dict[str, float]) -> None:
+        self._values = v
+
+    @property
+    def widths(self) -> dict[str, float]:
+        if self._widths is None:
+            self._build()
+        return self._widths  # type: ignore[return-value]
+
+    @widths.setter
+    def widths(self, v: dict[str, float]) -> None:
+        self._widths = v
+
+    def _build(self) -> None:
+        assert self._compact is not None
+        self._values, self._widths = self._compact.dicts()
+        self._compact = None
 
     def start_compact(self) -> CompactValues:
         """Hold values compactly from now on (a reader's choice, made before it stores any value)."""
-        if self.values or self.widths:
+        if self._values or self._widths:
             raise ValueError("start_compact() after values were stored")
-        compact = CompactValues()
-        del self.values, self.widths  # read through __getattr__ from now on: built on first access
-        self.__dict__["_compact"] = compact
-        return compact
+        self._compact = CompactValues()
+        self._values = self._widths = None
+        return self._compact
 
     @property
     def compact(self) -> CompactValues | None:
         """The compact values, while `values` and `widths` have not been built from them."""
-        return self.__dict__.get("_compact")
+        return self._compact
 
-    def __getattr__(self, name: str):  # only for attributes not found the ordinary way
-        compact = self.__dict__.get("_compact")
-        if compact is None or name not in ("values", "widths"):
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        self.__dict__["values"], self.__dict__["widths"] = compact.dicts()
-        del self.__dict__["_compact"]
-        return self.__dict__[name]
+    def cell_of(self, key: str) -> tuple[str, str]:
+        return self.cells.get(key, ("", ""))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Submission):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self.FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return f"Submission(file={self.file!r}, {len(self.values)} values, cover={self.cover!r})"
 
 
 class CompactValues:
@@ -103,3 +131,7 @@ class UnreadableWorkbook(Exception):
         super().__init__(f"{file}：{reason}")
         self.file = file
         self.reason = reason
+
+
+class NotAReturn(UnreadableWorkbook):
+    """A readable workbook without the return's statement sheets: possibly another kind (a ledger) to try."""

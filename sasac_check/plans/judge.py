@@ -12,7 +12,7 @@ from sasac_check.check.table import SubmissionTable
 from sasac_check.model.catalog import catalog
 from sasac_check.model.finding import Finding, severity_of
 from sasac_check.model.submission import Submission
-from sasac_check.plans.model import Plan, Target
+from sasac_check.plans.model import NON_RETURN_KINDS, Plan, Target
 from sasac_check.read.cover import period_year
 from sasac_check.read.numbers import format_percent
 from sasac_check.rules import expr
@@ -102,7 +102,7 @@ def _in_years(t: Target, plan: Plan, y: int) -> bool:
 def judge_target(t: Target, plan: Plan, s: Series, y: int) -> Outcome | None:
     """The outcome of one target in year y, or None where it does not apply or cannot be known."""
     cur = s.at(t.measure, y)
-    if cur is None or t.kind == "task" or t.statement or not s.stated(t.measure, y):
+    if cur is None or t.kind in NON_RETURN_KINDS or t.statement or not s.stated(t.measure, y):
         return None
     goal = t.target_value(y)
     if t.kind == "path":
@@ -128,7 +128,7 @@ def judge_target(t: Target, plan: Plan, s: Series, y: int) -> Outcome | None:
     if t.kind == "average":
         lo, hi = t.years or plan.years
         yrs = [x for x in s.years if lo <= x <= hi]
-        if not yrs or y != yrs[-1] or goal is None:
+        if y != hi or len(yrs) != hi - lo + 1 or goal is None:  # a 年均 target binds the whole period, not a part
             return None
         ivs = [s.at(t.measure, x) for x in yrs]
         mean = Iv(sum(v.lo for v in ivs) / len(ivs), sum(v.hi for v in ivs) / len(ivs))  # type: ignore[union-attr]
@@ -173,7 +173,7 @@ def _out(t: Target, y: int, actual: Iv, expected: Iv, detail: str = "") -> Outco
 
 def judge_series(plan: Plan, subs: dict[int, Submission], scope: str) -> list[Outcome]:
     """Every applicable target of `plan` on every year of the series, for scope 企业 or 汇总."""
-    targets = [t for t in plan.targets if scope in t.applies_to and t.kind != "task"]
+    targets = [t for t in plan.targets if scope in t.applies_to and t.kind not in NON_RETURN_KINDS]
     if not targets or not any(plan.years[0] <= y <= plan.years[1] for y in subs):
         return []  # nothing to judge: skip building the series (a batch asks this of every return)
     s = Series(subs)
@@ -205,7 +205,8 @@ def finding(o: Outcome, sub: Submission, scope: str, who: str) -> Finding:
     return Finding(
         rule=f"PLAN-{t.id}", severity=sev, message=msg, file=sub.file, sheet=sheet, cell=cell, item=t.indicator,
         column=f"{o.year}年", expected=expected_s, actual=actual_s, source=t.source, title=t.describe(o.year),
-        extra={"plan": t.plan_id, "scope": scope, "seed": t.seed, "quote": t.quote, "year": o.year},
+        extra={"plan": t.plan_id, "scope": scope, "seed": t.seed, "quote": t.quote, "year": o.year,
+               "document": t.document, "section": t.section},
     )
 
 

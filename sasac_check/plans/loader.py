@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 
 from sasac_check.model.resources import data_path
-from sasac_check.plans.model import Plan, Target
+from sasac_check.plans.model import NON_RETURN_KINDS, Plan, Target
 from sasac_check.plans.names import measure_of, prior_of
 from sasac_check.rules import expr
 from sasac_check.rules.load import LDict, RuleFileError, RuleSet, display_path, expand, load_yaml, shipped_rules
@@ -92,8 +92,9 @@ def load_plan(path: str | Path, rs: RuleSet | None = None) -> Plan:
     years = (int(head["years"]["from"]), int(head["years"]["to"]))
     if years[0] > years[1]:
         problems.append(f"{f}:{head.key_lines['years']}: years 的 from 不应晚于 to")
-    targets = [_target(f, raw, str(head["id"]), rs, problems, False) for raw in doc.get("targets") or []]
-    statements = [_target(f, raw, str(head["id"]), rs, problems, True) for raw in doc.get("statements") or []]
+    cite = document_of(head)
+    targets = [_target(f, raw, str(head["id"]), rs, problems, False, cite) for raw in doc.get("targets") or []]
+    statements = [_target(f, raw, str(head["id"]), rs, problems, True, cite) for raw in doc.get("statements") or []]
     seen: dict[str, int] = {}
     for raw in [*(doc.get("targets") or []), *(doc.get("statements") or [])]:
         if raw["id"] in seen:
@@ -104,8 +105,18 @@ def load_plan(path: str | Path, rs: RuleSet | None = None) -> Plan:
     return Plan(
         id=str(head["id"]), title=str(head["title"]), supervisors=tuple(map(str, head["supervisors"])), years=years,
         seed=str(head["source"]), file=f, targets=tuple(t for t in targets if t), statements=tuple(t for t in statements if t),
-        base_year=head.get("base_year"),
+        base_year=head.get("base_year"), issuer=str(head.get("issuer", "")), published=head.get("published"),
     )
+
+
+def document_of(head: dict) -> str:
+    """The plan as a user looks it up, e.g. 《东胜区…“十四五”规划》（鄂尔多斯市东胜区人民政府 东政发〔2022〕35号，2022年）."""
+    title = str(head["title"])
+    title = title if title.startswith("《") else f"《{title}》"
+    who = " ".join(str(head[k]) for k in ("issuer", "document_no") if head.get(k))
+    when = f"{head['published']}年" if head.get("published") else ""
+    inner = "，".join(x for x in (who, when) if x)
+    return f"{title}（{inner}）" if inner else title
 
 
 def _parse(f: str, raw: LDict, key: str, rs: RuleSet, problems: list[str]) -> expr.Node | None:
@@ -116,23 +127,24 @@ def _parse(f: str, raw: LDict, key: str, rs: RuleSet, problems: list[str]) -> ex
         return None
 
 
-def _target(f: str, raw: LDict, plan_id: str, rs: RuleSet, problems: list[str], statement: bool) -> Target | None:
+def _target(f: str, raw: LDict, plan_id: str, rs: RuleSet, problems: list[str], statement: bool,
+            document: str = "") -> Target | None:
     """One target checked for meaning: a value for its kind, a computable indicator, a sensible scope."""
     before = len(problems)
     at = f"{f}:{raw.line}: 目标 {raw['id']}"
     kind, unit = str(raw["kind"]), str(raw["unit"])
     needs = {"path": "values", "on_track": "year", "level": "year", "cagr": "years", "change": "years",
-             "total": "years", "average": "years"}
+             "total": "years", "average": "years", "share_completed": "year"}
     if kind in needs and needs[kind] not in raw:
         problems.append(f"{at}：{kind} 目标需要字段 {needs[kind]}")
     if kind not in ("path", "task") and "value" not in raw and "than" not in raw:
         problems.append(f"{at}：缺少目标值 value（或比较对象 than）")
-    if kind in ("growth", "cagr", "change", "average") and unit != "%" and kind != "average":
+    if kind in ("growth", "cagr", "change", "share_completed") and unit != "%":
         problems.append(f"{at}：{kind} 目标的单位应为 %")
     if str(raw.get("op", ">=")) == "≈" and "tolerance" not in raw:
         problems.append(f"{at}：“约”（≈）目标需要 tolerance（abs 或 rel，按目标单位）")
     measure = prior = than = when = None
-    if kind != "task":
+    if kind not in NON_RETURN_KINDS:
         if "formula" in raw:
             measure = _parse(f, raw, "formula", rs, problems)
             prior = prior_of(measure) if measure is not None else None
@@ -167,6 +179,7 @@ def _target(f: str, raw: LDict, plan_id: str, rs: RuleSet, problems: list[str], 
         abs_tol=float(tol.get("abs", 0)), rel_tol=float(tol.get("rel", 0)),
         applies_to=applies, level=str(raw.get("level", "提示性")), note=str(raw.get("note", "")),
         measure=measure, prior=prior, amount=amount, statement=statement,
+        document=document, section=str(raw["source"].get("section", "")),
     )
 
 

@@ -18,7 +18,10 @@ KINDS: dict[str, str] = {
     "on_track": "进度（按期达成所需年增速）",
     "total": "期间累计",
     "task": "非报表目标（仅列出）",
+    "share_completed": "改革任务完成比例（按台账判断）",
 }
+# Targets no return can be judged on: listed (task), or judged on a reform-task ledger (share_completed).
+NON_RETURN_KINDS = frozenset({"task", "share_completed"})
 OP_TEXT = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "==": "= ", "≈": "约 "}
 RATE_KINDS = frozenset({"growth", "cagr", "change"})
 
@@ -53,6 +56,8 @@ class Target:
     prior: expr.Node | None = None  # the same for the prior period (上期 / 年初)
     amount: bool = False  # a money amount: judged on the 汇总 only
     statement: bool = False  # a stated fact of the text, not a target
+    document: str = ""  # the plan as a user looks it up: 《title》（issuer 文号，year年）
+    section: str = ""  # where in the document the quote stands
 
     @property
     def scale(self) -> float:
@@ -82,7 +87,9 @@ class Target:
         return f"{self.indicator} {when}{val}（{KINDS[self.kind]}）".replace("  ", " ")
 
     def cite(self) -> str:
-        return f"出处：{self.seed}「{self.quote}」"
+        """Where the target comes from, as a user can look it up: document, issuer, year, section and quote."""
+        where = f"{self.document or self.plan_id}{'，' + self.section if self.section else ''}"
+        return f"出处：{where}「{self.quote}」"
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,8 @@ class Plan:
     targets: tuple[Target, ...] = ()
     statements: tuple[Target, ...] = ()
     base_year: int | None = None
+    issuer: str = ""
+    published: int | None = None
 
     def covers(self, supervisor: str, year: int | None) -> bool:
         return supervisor.strip() in self.supervisors and year is not None and self.years[0] <= year <= self.years[1]

@@ -108,6 +108,6 @@ def write_plan_template(path: str | Path, years: Sequence[int] = (2021, 2022, 20
     for r, (label, unit) in enumerate(rows, 2):
         ws.cell(r, 1, label)
         ws.cell(r, 2, unit)
-    out = Path(path)
-    wb.save(out)
-    return out
+    from sasac_check.atomicio import save_with
+
+    return save_with(path, wb.save, what="计划表模板")

@@ -119,7 +119,7 @@ def check_against_plan(t: PlanTable, plan: Plan, rs: RuleSet) -> list[Finding]:
     for tg in (*plan.targets, *plan.statements):
         canon = item_name(tg.indicator) or indicator_name(tg.indicator, rs)
         row = t.row(canon) if canon else None
-        if row is None or tg.kind in ("task", "growth", "average", "total"):
+        if row is None or tg.kind in ("task", "share_completed", "growth", "average", "total"):
             continue
         checks: list[tuple[str, str, Iv, Iv, str]] = []  # (cell, column, actual, expected, how)
         if tg.kind in ("level", "on_track", "path", "bound"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sasac_check.model.catalog import SheetDef, catalog
-from sasac_check.model.submission import Submission, UnreadableWorkbook
+from sasac_check.model.submission import NotAReturn, Submission, UnreadableWorkbook
 from sasac_check.read.formulas import NO_CACHE_MESSAGE
 from sasac_check.read.grid import Grid, blank, cell_at, coord, squeeze
 from sasac_check.read.headings import from_headings
@@ -15,10 +15,6 @@ from sasac_check.read.layoutcache import cell_plan, indicator_plan, without
 from sasac_check.read.sheets import WorkbookLayout, shipped_indicators
 from sasac_check.read.source import GridSource, Source, load_bytes, sniff
 from sasac_check.read.values import CellReader, CellSource, text_of
-
-
-class NotAReturn(UnreadableWorkbook):
-    """A readable workbook without any statement sheet (a plan table, say): `check` and `batch` look further."""
 
 
 class Reader(CellReader):

@@ -12,6 +12,7 @@ from sasac_check.model.submission import Submission
 from sasac_check.read.formulas import NO_CACHE_MESSAGE
 from sasac_check.read.grid import Grid, blank, cell_at, coord
 from sasac_check.read.numbers import NotANumber, parse_number
+from sasac_check.read.scan import finite, finite_sum
 
 _NUMBER = (float, int)
 
@@ -65,6 +66,9 @@ class CellReader:
             raws = [cell_at(grid, r, c) for r, c in rcs]
         numeric = [type(x) in _NUMBER for x in raws]
         every = all(numeric)
+        if not finite_sum(raws if every else list(compress(raws, numeric))):  # NaN / ±inf: through read_value
+            numeric = [type(x) in _NUMBER and finite(x) for x in raws]
+            every = False
         if every and self.compact is not None:  # float noise (1234.56 × 10000) is far inside the half-width
             self.compact.run(keys, list(map(float, raws)) if scale == 1.0 else [x * scale for x in raws], width)
             return
@@ -90,6 +94,11 @@ class CellReader:
         self.sub.cells[k] = (sheet, ref)
         raw = cell_at(grid, r, c)
         sub = self.sub
+        if type(raw) is float and not finite(raw):  # NaN / ±inf written into the file: not a number
+            sub.unknown.add(k)
+            self.find("READ-NOT-NUMBER", "error", f"“{item}”{col} 应为数字，实际为非有限数值“{raw}”", sheet, ref, item, col,
+                      actual=str(raw))
+            return
         if type(raw) is float or type(raw) is int:  # the common case: a number typed as a number
             value = raw * scale
             values, widths = self._dicts()
@@ -97,9 +106,13 @@ class CellReader:
             widths[k] = default_w
             return
         if blank(raw):
-            if ref in self.src.uncached(sheet):
+            if ref in (unc := self.src.uncached(sheet)):
                 sub.unknown.add(k)
-                self.find("READ-NO-CACHED-VALUE", "error", f"“{item}”{col}：{NO_CACHE_MESSAGE}", sheet, ref, item, col)
+                if ref in getattr(unc, "errors", ()):
+                    self.find("READ-NOT-NUMBER", "error", f"“{item}”{col} 应为数字，实际为错误值（如 #DIV/0!、#REF!）：请更正公式或数据",
+                              sheet, ref, item, col)
+                else:
+                    self.find("READ-NO-CACHED-VALUE", "error", f"“{item}”{col}：{NO_CACHE_MESSAGE}", sheet, ref, item, col)
             return
         if isinstance(raw, datetime | date):
             raw = str(raw)

@@ -8,9 +8,9 @@ import zipfile
 import zlib
 from functools import lru_cache
 
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?/>", re.S)
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^<>]*/>", re.S)  # never past the next < or >: linear
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
-_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?/?>", re.S)
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^<>]*>", re.S)
 _CDIR = struct.Struct("<4sHHHHHHIIIHHHHHII")  # a zip central-directory entry (46 bytes)
 
 Entry = tuple[int, int, int]  # (method, start of data, compressed size)
@@ -85,8 +85,10 @@ def parts_of(data: bytes, wb: Entry, rels: Entry) -> dict[str, str]:
 
 @lru_cache(maxsize=64)  # returns of one template compress these two parts to the same bytes
 def _parts_by_raw(wb_method: int, raw_wb: bytes, rels_method: int, raw_rels: bytes) -> dict[str, str]:
-    wb = zip_member(raw_wb, (wb_method, 0, len(raw_wb)))
-    rels = zip_member(raw_rels, (rels_method, 0, len(raw_rels)))
+    from sasac_check.read.guard import member_bytes
+
+    wb = member_bytes(raw_wb, wb_method)  # within the inflation cap
+    rels = member_bytes(raw_rels, rels_method)
     return parts_by_name(wb or b"", rels or b"")
 
 

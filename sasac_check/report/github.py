@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from sasac_check.model.result import RunResult
+from sasac_check.report.safetext import clean_text
 
 _CMD = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return clean_text(s)  # no other control character (an escape sequence) reaches the log
 
 
 def _prop(s: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sasac_check.model.finding import SEVERITY_LABEL
 from sasac_check.model.result import RunResult
-from sasac_check.report.review import DEBT_WARNING, KEY_INDICATORS, STATUS, worst_first
+from sasac_check.report.review import KEY_INDICATORS, STATUS, debt_lines, worst_first
 
 MAX_FINDINGS = 20_000
 _CSS = """
@@ -45,9 +45,10 @@ def _pct(v: float | None) -> str:
     return "" if v is None else f"{v * 100:.2f}%"
 
 
-def debt_svg(result: RunResult) -> str:
+def debt_svg(result: RunResult, lines: dict[str, float] | None = None) -> str:
     """Bars of 资产负债率 per enterprise (sorted) with each one's warning line as a red tick."""
-    pts = [(f.cover.get("企业名称") or f.path, f.indicators.get("资产负债率"), DEBT_WARNING.get(f.cover.get("行业类型", "")))
+    lines = debt_lines(lines)
+    pts = [(f.cover.get("企业名称") or f.path, f.indicators.get("资产负债率"), lines.get(f.cover.get("行业类型", "")))
            for f in result.files if f.indicators.get("资产负债率") is not None]
     pts.sort(key=lambda p: -p[1])
     if not pts:
@@ -90,7 +91,8 @@ def rules_svg(result: RunResult, top: int = 20) -> str:
     return "".join(parts)
 
 
-def write_html(path: str | Path, result: RunResult, units: dict[str, str] | None = None, title: str = "批量审核报告") -> Path:
+def write_html(path: str | Path, result: RunResult, units: dict[str, str] | None = None, title: str = "批量审核报告",
+               lines: dict[str, float] | None = None) -> Path:
     units = units or {}
     files = worst_first(result.files)
     inds = [n for n in KEY_INDICATORS if any(n in f.indicators for f in files)]
@@ -101,7 +103,7 @@ def write_html(path: str | Path, result: RunResult, units: dict[str, str] | None
          f'<div class="cards"><span>共 <b id="total">{len(files)}</b> 份</span><span>通过 {counts["ok"]}</span>'
          f'<span>未通过 {counts["failed"]}</span><span>无法读取 {counts["unreadable"]}</span>'
          f'<span>问题 {len(result.findings)} 条</span></div>',
-         "<h2>资产负债率与预警线</h2>", debt_svg(result), "<h2>各规则强制性问题数</h2>", rules_svg(result),
+         "<h2>资产负债率与预警线</h2>", debt_svg(result, lines), "<h2>各规则强制性问题数</h2>", rules_svg(result),
          "<h2>总览</h2>",
          '<div class="bar"><input id="q" type="search" placeholder="筛选：企业名称、代码、文件……"> '
          '<select id="status"><option value="">全部状态</option><option value="failed">未通过</option>'
@@ -127,7 +129,6 @@ def write_html(path: str | Path, result: RunResult, units: dict[str, str] | None
     o.append("</tbody></table></details>")
     o.append(f'<script type="application/json" id="summary">{json.dumps({"files": len(files), "not_ok": n_bad}, ensure_ascii=False)}</script>')
     o.append(f"<script>{_JS}</script></body></html>")
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("".join(o), encoding="utf-8")
-    return out
+    from sasac_check.atomicio import write_text
+
+    return write_text(path, "".join(o), what="HTML 报告")

@@ -14,7 +14,7 @@ SCHEMA_VERSION = "1.0"
 
 def to_data(result: RunResult) -> dict:
     files = [r.to_dict() for r in result.files]
-    return {
+    data = {
         "tool": "sasac-check",
         "version": __version__,
         "schema_version": SCHEMA_VERSION,
@@ -28,6 +28,11 @@ def to_data(result: RunResult) -> dict:
         "files": files,
         "findings": [f.to_dict() for f in result.findings],
     }
+    if any(r.kind == "ledger" for r in result.files):
+        from sasac_check.ledger.summary import aggregate
+
+        data["ledger_summary"] = aggregate(result.files)
+    return data
 
 
 def _default(o: Any) -> Any:

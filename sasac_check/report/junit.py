@@ -29,7 +29,18 @@ def rule_kinds(rs) -> list[tuple[str, str | None]]:
 
 
 def _ids(res: FileResult, rules: RuleKinds, found: dict[str, list]) -> list[str]:
+    if res.kind != "return":  # a ledger runs its own checks; a plan table's are those it found
+        return list(dict.fromkeys([*kind_rule_ids(res.kind), *found]))
     return list(dict.fromkeys([*(rid for rid, kind in rules if kind is None or kind in res.priors), *found]))
+
+
+def kind_rule_ids(kind: str) -> list[str]:
+    """The rules that run on a workbook of another kind than a return (a ledger's checks)."""
+    if kind == "ledger":
+        from sasac_check.ledger.files import ledger_rules
+
+        return [r.id for r in ledger_rules()]
+    return []
 
 
 def _failing(found: list, strict: bool) -> list:
@@ -87,8 +98,8 @@ def render(result: RunResult, rules: RuleKinds = (), strict: bool = False) -> st
 
 
 def write_junit(path: str | Path, result: RunResult, rules: RuleKinds, strict: bool = False) -> Path:
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as fh:
+    from sasac_check.atomicio import atomic_open
+
+    with atomic_open(path, "w", what="JUnit 报告", encoding="utf-8") as fh:  # renamed over `path` only when complete
         write(fh, result, rules, strict)
-    return out
+    return Path(path)

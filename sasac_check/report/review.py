@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +16,16 @@ STATUS = {"ok": "通过", "failed": "未通过", "unreadable": "无法读取"}
 STATUS_RANK = {"unreadable": 0, "failed": 1, "ok": 2}
 KEY_INDICATORS = ("资产负债率", "利润总额", "净利润", "营业收入利润率", "净资产收益率", "全员劳动生产率", "研发经费投入强度",
                   "营业现金比率", "国有资本保值增值率")
-# 资产负债约束 warning lines by 行业类型 (domain.md; rules/thresholds.yaml DEBT-*-W)
-DEBT_WARNING = {"工业": 0.65, "非工业": 0.70, "科研设计": 0.60}
+
+
+def debt_lines(lines: dict[str, float] | None) -> dict[str, float]:
+    """The 资产负债约束 warning lines by 行业类型: those given, else the shipped rules' (rules/thresholds.yaml)."""
+    if lines is not None:
+        return lines
+    from sasac_check.rules.load import shipped_rules
+    from sasac_check.rules.thresholds import debt_warning_lines
+
+    return debt_warning_lines(shipped_rules())
 COVER_COLS = ("企业名称", "统一社会信用代码", "报告期", "监管机构", "行业类型")
 
 
@@ -41,13 +48,23 @@ def family_of(rule: str, extra: dict) -> str:
 # unreadable rows and 按企业统计 leave "" blank (xlsxwriter's write_row does); elsewhere "" is an empty string cell.
 
 
-def _overview_rows(files: list[FileResult], ind_fmts: list, status_fmt: dict, f_pct) -> Iterator[list]:
+def _overview_rows(files: list[FileResult], ind_fmts: list, status_fmt: dict, f_pct, lines: dict[str, float]
+                   ) -> Iterator[list]:
     for f in files:
-        line = DEBT_WARNING.get(f.cover.get("行业类型", ""))
+        line = lines.get(f.cover.get("行业类型", ""))
         yield [f.path, *[f.cover.get(k, "") for k in COVER_COLS], (STATUS[f.status], status_fmt[f.status]),
                f.counts["error"], f.counts["warning"], f.counts["info"],
                *[None if (v := f.indicators.get(n)) is None else (v, fmt) for n, fmt in ind_fmts],
-               (line, f_pct) if line is not None and f.status != "unreadable" else None, f.reason or None]
+               (line, f_pct) if line is not None and f.status != "unreadable" else None,
+               f.reason or (_kind_note(f) if f.kind != "return" else None)]
+
+
+def _kind_note(f: FileResult) -> str:
+    """总览's 说明 for a workbook that is no return: what it is, and where its figures are."""
+    if f.kind == "ledger":
+        who = "，".join(v for v in (f.cover.get("填报单位"), f.cover.get("截至日期")) if v)
+        return f"改革任务台账{f'（{who}）' if who else ''}：完成情况见“台账完成情况”"
+    return "规划表：问题见“问题清单”" if f.kind == "plan" else f.kind
 
 
 def _value(v):
@@ -72,7 +89,7 @@ PARALLEL_ROWS = 5_000  # sheets with at least this many rows are rendered and co
 
 
 def write_review(path: str | Path, result: RunResult, units: dict[str, str] | None = None, regions: list | None = None,
-                 *, fast: bool = True) -> Path:
+                 *, fast: bool = True, lines: dict[str, float] | None = None, atomic: bool = True) -> Path:
     """Write the review workbook; every number comes from `result` (the same data as the JSON).
 
     The rows of 总览, 问题清单 and 按企业统计 are rendered by fastrows and spliced into the saved workbook;
@@ -80,11 +97,24 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     """
     import xlsxwriter
 
+    from sasac_check.atomicio import atomic_path
+
     units = units or {}
     out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if not atomic:  # `path` is a temporary file the caller renames (atomicio.reserve / adopt)
+        _write(out, result, units, regions, fast, xlsxwriter, lines)
+        return out
+    with atomic_path(out, what="审核工作簿") as tmp:
+        _write(tmp, result, units, regions, fast, xlsxwriter, lines)
+    return out
+
+
+def _write(out: Path, result: RunResult, units: dict[str, str], regions: list | None, fast: bool, xlsxwriter,
+           lines: dict[str, float] | None) -> None:
     target = io.BytesIO() if fast else str(out)
-    wb = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
+    # Text from the returns is text: never a formula (strings_to_formulas), a link or a number.
+    wb = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False,
+                                      "strings_to_formulas": False})
     f_head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
     f_pct = wb.add_format({"num_format": "0.00%"})
     f_num = wb.add_format({"num_format": "#,##0.00"})
@@ -120,7 +150,8 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
     line_col = 10 + len(inds)
     n_files = len(files)
     ind_fmts = [(n, f_pct if units.get(n) == "%" else f_num) for n in inds]
-    add_rows(ws, n_files, _overview_rows(files, ind_fmts, {"unreadable": f_bad, "failed": f_bad, "ok": f_ok}, f_pct))
+    add_rows(ws, n_files, _overview_rows(files, ind_fmts, {"unreadable": f_bad, "failed": f_bad, "ok": f_ok}, f_pct,
+                                                   debt_lines(lines)))
     if n_files:
         ws.autofilter(0, 0, n_files, len(head) - 1)
 
@@ -219,13 +250,10 @@ def write_review(path: str | Path, result: RunResult, units: dict[str, str] | No
         for r, row in enumerate(membership_rows(rsum), len(rows) + 4):
             for c, v in enumerate(row):
                 wsum.write_string(r, c, v, f_head if r == len(rows) + 4 else None)
+    if any(f.kind == "ledger" for f in result.files):  # 台账完成情况: only when ledgers were reviewed
+        from sasac_check.ledger.sheet import write_completion_sheet
+
+        write_completion_sheet(wb, result.files, f_head, f_pct)
     wb.close()
     if fast:
-        part = out.with_name(out.name + ".part")
-        try:
-            splice(target, part, bulk, level=1)  # level 1: a third of level 6's time, files ≈ 20 % larger
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
-        os.replace(part, out)
-    return out
+        splice(target, out, bulk, level=1)  # level 1: a third of level 6's time, files ≈ 20 % larger

@@ -116,11 +116,39 @@ def parse(text: str, ns: Namespace) -> Node:
     """Parse one expression; raises ExprError with a Chinese message and the column of the mistake."""
     src = _PERCENT.sub(lambda m: f"({m.group(1)}/100)", str(text).strip())
     src = src.replace("（", "(").replace("）", ")").replace("，", ",").replace("“", '"').replace("”", '"')
+    if len(src) > MAX_EXPR_CHARS:
+        raise ExprError(f"表达式过长（{len(src):,} 个字符，上限 {MAX_EXPR_CHARS:,}）：请拆成几个指标或规则", 0)
     try:
         tree = ast.parse(src, mode="eval")
     except SyntaxError as e:
-        raise ExprError(f"表达式语法错误：{e.msg}（{text}）", (e.offset or 1) - 1) from None
+        raise ExprError(f"表达式语法错误：{e.msg}（{_short(text)}）", (e.offset or 1) - 1) from None
+    except (RecursionError, MemoryError):
+        raise ExprError(f"表达式嵌套过深或过于复杂：请拆成几个指标或规则（{_short(text)}）", 0) from None
+    depth = _depth(tree.body)
+    if depth > MAX_EXPR_DEPTH:
+        raise ExprError(f"表达式嵌套过深（{depth} 层，上限 {MAX_EXPR_DEPTH}；长的加法请拆成几个合计项或指标）", 0)
     return _Builder(ns).build(tree.body)
+
+
+MAX_EXPR_CHARS = 20_000
+MAX_EXPR_DEPTH = 200  # every later step (evaluating, writing Excel formulas) recurses once per level
+
+
+def _short(text: str) -> str:
+    text = str(text)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _depth(root: ast.AST) -> int:
+    """The nesting depth of a parsed expression, walked without recursion (a long sum is a deep left chain)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if d > MAX_EXPR_DEPTH:
+            return d
+        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 class _Builder:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,12 +11,13 @@ from typing import Any
 import yaml
 
 from sasac_check.model.catalog import Catalog, catalog
-from sasac_check.model.finding import LEVELS, severity_of
+from sasac_check.model.finding import severity_of
 from sasac_check.model.resources import data_path
 from sasac_check.rules import expr
+from sasac_check.rules.model import UNIT_SCALE, Indicator, Rule, RuleSet
+from sasac_check.rules.msgcheck import template_problem
 
 FAMILIES = ("表内", "表间", "跨期", "指标", "阈值", "计划")
-UNIT_SCALE = {"%": 1.0, "元": 1.0, "万元": 1e4, "亿元": 1e8, "万元/人": 1e4, "元/人": 1.0, "人": 1.0, "个": 1.0, "倍": 1.0}
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
 
@@ -48,108 +48,42 @@ def load_yaml(path: Path) -> Any:
         raise RuleFileError([f"{path}:{line}: YAML 语法错误：{getattr(e, 'problem', e)}"]) from None
     if node is None:
         return None
-    return _convert(node)
+    try:
+        return _convert(node, set(), str(path))
+    except _AliasRefused as e:
+        raise RuleFileError([str(e)]) from None
+
+
+class _AliasRefused(Exception):
+    """A YAML alias (*name) of a mapping or list: refused (an alias bomb would grow without bound)."""
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: same nodes and marks, faster
 _CONSTRUCT = yaml.SafeLoader("")  # one constructor for every scalar (building a loader per scalar was most of the cost)
 
 
-def _convert(node: yaml.Node) -> Any:
+def _convert(node: yaml.Node, seen: set[int], path: str, line: int = 0) -> Any:
+    """Plain values with line numbers; `line`: where this node is used (the key's line, for an alias's message)."""
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in seen:  # the composer hands an alias back as the same node object
+            raise _AliasRefused(f"{path}:{line or node.start_mark.line + 1}: 不支持 YAML 别名（&锚点 / *引用）的映射或列表："
+                                "请直接写出内容")
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         d = LDict()
         d.line = node.start_mark.line + 1
         d.key_lines = {}
         for k, v in node.value:
             key = _CONSTRUCT.construct_scalar(k) if isinstance(k, yaml.ScalarNode) else str(k)
-            d[str(key)] = _convert(v)
+            d[str(key)] = _convert(v, seen, path, k.start_mark.line + 1)
             d.key_lines[str(key)] = k.start_mark.line + 1
         return d
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(v) for v in node.value]
+        return [_convert(v, seen, path, node.start_mark.line + 1) for v in node.value]
     try:
         return _CONSTRUCT.construct_object(node, deep=True)
     finally:
         _CONSTRUCT.constructed_objects.clear()
-
-
-# --- compiled records ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Indicator:
-    """One indicator: a formula over items, its unit and precision, and where it is defined."""
-
-    id: str
-    name: str
-    formula: expr.Node
-    text: str
-    unit: str
-    precision: int
-    families: tuple[str, ...] = ()
-    description: str = ""
-    aliases: tuple[str, ...] = ()
-    source: str = ""
-
-    @property
-    def scale(self) -> float:
-        """Divide the formula's value (in 元 for amounts) by this to get the value in the unit."""
-        return UNIT_SCALE.get(self.unit, 1.0)
-
-    @property
-    def half_width(self) -> float:
-        """Half a unit of the last stated digit, in stored units (fractions for %)."""
-        step = 10.0 ** (-self.precision)
-        return step / 2 / (100.0 if self.unit == "%" else 1.0)
-
-    @property
-    def value_node(self) -> expr.Node:
-        """The formula in the indicator's unit (万元, a fraction for %)."""
-        if self.scale == 1.0:
-            return self.formula
-        return expr.Bin("/", self.formula, expr.Const(self.scale))
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One compiled check: id, level, precondition, comparison, tolerance, message, source."""
-
-    id: str
-    title: str
-    severity: str
-    family: str
-    check: expr.Cmp
-    text: str
-    when: expr.Node | None = None
-    when_text: str = ""
-    columns: tuple[str | None, ...] = (None,)
-    abs_tol: float = 0.0
-    rel_tol: float = 0.0
-    message: str = ""
-    at: str | None = None  # item whose cell the finding points at
-    sheet: str | None = None
-    source: str = ""
-    needs_prior: bool = False
-    compare_with: str = "上年同期"  # 跨期 rules: 上年末 (the year-end return of Y−1) or 上年同期 (same period of Y−1)
-    indicator: str | None = None  # set for the generated 主要指标 checks
-
-    @property
-    def level(self) -> str:
-        return {v: k for k, v in LEVELS.items()}[self.severity]
-
-
-@dataclass
-class RuleSet:
-    """Every loaded rule and indicator, and the namespace their expressions were parsed in."""
-
-    rules: list[Rule] = field(default_factory=list)
-    indicators: dict[str, Indicator] = field(default_factory=dict)
-    files: list[Path] = field(default_factory=list)
-    ns: expr.Namespace | None = None
-
-    def rule(self, rule_id: str) -> Rule | None:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        return None
 
 
 # --- loading ---------------------------------------------------------------------------------------
@@ -400,6 +334,9 @@ def _rule(f: Path, raw: Any, family: str, sheet: Any, ns: expr.Namespace, proble
     if at is not None and ns.catalog.resolve(str(at)) is None:
         problems.append(f"{_where(f, raw, 'at')}: 未知项目“{at}”{ns.suggest(str(at))}")
     msg = str(raw.get("message", ""))
+    bad = template_problem(msg)
+    if bad:
+        problems.append(f"{_where(f, raw, 'message')}: {bad}")
     compare_with = str(raw.get("compare_with", COMPARE_WITH[1]))
     if compare_with not in COMPARE_WITH:
         problems.append(f"{_where(f, raw, 'compare_with')}: compare_with 应为 上年末 或 上年同期（得到“{compare_with}”）")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
 
 
-def _child(conn, fn: Callable, args: tuple) -> None:
+def _child(conn, fn: Callable, args: tuple, parent: int) -> None:
+    from sasac_check.atomicio import die_with_parent
+
+    die_with_parent(parent)  # a helper never outlives the command (Ctrl-C, SIGKILL)
     try:
         conn.send((True, fn(*args)))
     except BaseException:  # the parent then runs the call itself (and meets the error, if it is one)
@@ -39,7 +43,7 @@ class Background:
             return
         ctx = mp.get_context("fork")
         self.conn, child = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_child, args=(child, fn, args), daemon=True)
+        self.proc = ctx.Process(target=_child, args=(child, fn, args, os.getpid()), daemon=True)
         self.proc.start()
         child.close()
 
