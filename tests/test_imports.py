@@ -78,3 +78,12 @@ def test_batch_does_not_import_pandas_or_gx(tmp_path: Path) -> None:
                                      "--json", str(tmp_path / "r.json"), "--no-progress"])
     assert code == 1, output[-2000:]
     assert not _top(modules) & {"pandas", "pandera", "great_expectations"}
+
+
+def test_check_of_an_unreadable_file_does_not_import_pandera(tmp_path: Path) -> None:
+    """pandera is imported where the schemas run: a file that cannot be read never gets that far."""
+    junk = tmp_path / "notes.xlsx"
+    junk.write_text("not a workbook", encoding="utf-8")
+    code, modules, output = run_cli(["check", str(junk)])
+    assert code == 3, output[-2000:]
+    assert not _top(modules) & {"pandas", "pandera", "great_expectations"}

@@ -43,20 +43,10 @@ def test_wheel_ships_the_data_folders(wheel: Path) -> None:
 
 
 def test_non_editable_install_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
-    env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    env_dir, env = _wheel_venv(wheel, tmp_path)
     py = env_dir / "bin" / "python"
-    # pip of the outer interpreter installs into the venv's site-packages without touching the editable install.
-    site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True).stdout.strip()
-    r = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", site, str(wheel)],
-        capture_output=True,
-        text=True,
-    )
-    assert r.returncode == 0, r.stderr
     away = tmp_path / "elsewhere"
     away.mkdir()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     code = (
         "import sasac_check, sasac_check.model.resources as r, sys;"
         "print(sasac_check.__file__); print(r.data_path('rules'));"

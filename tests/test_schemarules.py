@@ -7,7 +7,7 @@ import pytest
 from bulk import write_returns
 from samples import make_uscc
 
-from sasac_check.check import schemarules, schemas
+from sasac_check.check import constraints, schemarules
 from sasac_check.check.table import SubmissionTable
 from sasac_check.model.catalog import catalog, key
 from sasac_check.model.submission import Submission
@@ -21,8 +21,8 @@ def _fields(f) -> tuple:
 
 
 def _same(table: SubmissionTable) -> list:
-    by_pandera = sorted(map(_fields, schemas.validate(table)), key=repr)
-    by_numpy = sorted(map(_fields, schemarules.validate(table)), key=repr)
+    by_pandera = sorted(map(_fields, constraints.validate(table, "pandera")), key=repr)
+    by_numpy = sorted(map(_fields, constraints.validate(table, "numpy")), key=repr)
     assert by_numpy == by_pandera
     return by_numpy
 

@@ -283,13 +283,13 @@ def _records(good: list[tuple[Task, Submission]], table, keys: tuple[str, ...], 
 
 
 def _check(rs, subs: list[Submission]):
+    from sasac_check.check.constraints import validate
     from sasac_check.check.run import check_submissions, compute_indicators, without_restated
-    from sasac_check.check.schemarules import validate
     from sasac_check.plans import plan_findings
 
     # The schema constraints through numpy, not pandera: the same findings (schemarules), without pandas here.
     findings, table = check_submissions(rs, subs, schemas=False)
-    findings = without_restated(findings + validate(table))
+    findings = without_restated(findings + validate(table, "numpy"))  # numpy: no pandas in a batch
     findings += plan_findings(rs, subs)  # as `check` does: targets binding one enterprise, 提示性
     # Midpoints once per chunk: each record reads one row of them.
     return findings, {n: iv.mid for n, iv in compute_indicators(rs, table).items()}, table

@@ -39,9 +39,9 @@ def check_submissions(
     table = SubmissionTable.from_submissions(subs, by_kind.get(SAME_PERIOD))
     findings = [p for s in subs for p in s.problems]
     if schemas:
-        from sasac_check.check.schemas import validate
+        from sasac_check.check.constraints import validate
 
-        findings = without_restated(findings + validate(table))
+        findings = without_restated(findings + validate(table, "pandera"))  # pandera: one return, declarative
     year_end = [r for r in rs.rules if r.needs_prior and r.compare_with == YEAR_END]
     findings += evaluate(rs, table, [r for r in rs.rules if not (r.needs_prior and r.compare_with == YEAR_END)])
     if year_end:

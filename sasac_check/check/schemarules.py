@@ -1,8 +1,8 @@
 """The catalog's schema constraints evaluated with numpy: the findings of the pandera schemas, without pandas.
 
-`schemas.py` builds pandera schemas from schemas/catalog.yaml: required items (first column), signs, cover
-choices, the 报告期 pattern and the 统一社会信用代码 check. A single return or the add-in validates through
-pandera. A batch of thousands would spend more on importing pandas and pandera (≈ 0.5 s) and on pandera's
+constraints.py declares the catalogue's constraints once (required items, signs, cover choices, the 报告期
+pattern, the 统一社会信用代码 check); schemas.py compiles them into pandera schemas, this module into numpy column
+checks. A single return or the add-in validates through pandera. A batch of thousands would spend more on importing pandas and pandera (≈ 0.5 s) and on pandera's
 fixed cost per column (≈ 0.15 s a call) than on all its other checks, so it evaluates the same constraints
 here, column by column over the whole table. tests/test_schemarules.py holds the two to the same findings.
 """
@@ -10,13 +10,13 @@ here, column by column over the whole table. tests/test_schemarules.py holds the
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import numpy as np
 
 from sasac_check.check import kinds
+from sasac_check.check.constraints import cover_constraints, statement_constraints
 from sasac_check.check.table import SubmissionTable
-from sasac_check.model.catalog import catalog, key
+from sasac_check.model.catalog import catalog
 from sasac_check.model.finding import Finding
 from sasac_check.read.cover import uscc_problem
 
@@ -73,18 +73,11 @@ def finding(table: SubmissionTable, sheet: str, row: int, col_key: str, rule: st
                    title=TITLES.get(rule, COVER_TITLE))
 
 
-@lru_cache(maxsize=1)
-def _statement_columns() -> tuple[tuple[str, str, bool, str], ...]:
-    """(sheet, key, required, sign) of every statement column the schemas hold, in schema order."""
-    cat = catalog()
-    return tuple((sheet.name, key(item.name, col), item.required and i == 0, item.sign)
-                 for sheet in cat.sheets for item in sheet.all_items for i, col in enumerate(sheet.columns))
-
-
 def validate(table: SubmissionTable) -> list[Finding]:
     """Every schema failure of every row of `table`, as findings (the same as schemas.validate)."""
     out: list[Finding] = []
-    for sheet, k, required, sign in _statement_columns():
+    for c in statement_constraints():
+        sheet, k, required, sign = c.sheet, c.key, c.required, c.sign
         v = table.values.get(k, table._nan)
         unk = table.unknown.get(k)
         if unk is not None:  # an unknown cell (uncached formula, bad text) is reported by the reader already
@@ -101,7 +94,7 @@ def validate(table: SubmissionTable) -> list[Finding]:
             rule = "SCH-NEGATIVE" if sign == "usual" else "SCH-SIGN"
             out += [finding(table, sheet, int(r), k, rule, float(v[r])) for r in np.flatnonzero(bad)]
     cat = catalog()
-    for f in cat.cover_fields:
+    for f in cover_constraints():
         texts = table.text(f.name)
         match = re.compile(f.pattern).match if f.pattern else None
         for r, t in enumerate(texts):

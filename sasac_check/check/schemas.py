@@ -1,6 +1,6 @@
 """Pandera schemas of each sheet, generated from schemas/catalog.yaml; every failure becomes a Finding.
 
-A batch evaluates the same constraints without pandas (schemarules.py); both make their findings there.
+Compiled from the one declaration in constraints.py; a batch compiles the same into numpy (schemarules.py).
 """
 
 from __future__ import annotations
@@ -12,40 +12,36 @@ import pandas as pd
 import pandera.pandas as pa
 
 from sasac_check.check import kinds
+from sasac_check.check.constraints import cover_constraints, statement_constraints
 from sasac_check.check.schemarules import CHECK_RULE, finding
 from sasac_check.check.table import SubmissionTable
-from sasac_check.model.catalog import Catalog, catalog, key
+from sasac_check.model.catalog import catalog
 from sasac_check.model.finding import Finding
 from sasac_check.read.cover import uscc_problem
+
+_SIGN_CHECKS = {
+    "nonneg": lambda: pa.Check.ge(0),
+    "nonpos": lambda: pa.Check.le(0),
+    "usual": lambda: pa.Check(lambda s: s >= 0, name="usually_nonneg", ignore_na=True),  # 提示性 SCH-NEGATIVE
+}
 
 
 @lru_cache(maxsize=1)
 def sheet_schemas() -> dict[str, pa.DataFrameSchema]:
-    """One schema per sheet: required items (first column), numeric columns, sign rules, cover choices."""
-    cat = catalog()
-    out: dict[str, pa.DataFrameSchema] = {}
-    for sheet in cat.sheets:
-        cols: dict[str, pa.Column] = {}
-        for item in sheet.all_items:
-            for i, col in enumerate(sheet.columns):
-                checks = []
-                if item.sign == "nonneg":
-                    checks.append(pa.Check.ge(0))
-                elif item.sign == "usual":  # 提示性 SCH-NEGATIVE
-                    checks.append(pa.Check(lambda s: s >= 0, name="usually_nonneg", ignore_na=True))
-                elif item.sign == "nonpos":
-                    checks.append(pa.Check.le(0))
-                cols[key(item.name, col)] = pa.Column(
-                    float, nullable=not (item.required and i == 0), checks=checks, required=False, coerce=False
-                )
-        out[sheet.name] = pa.DataFrameSchema(cols, name=sheet.name)
-    out[cat.cover_sheet] = _cover_schema(cat)
+    """One schema per sheet, compiled from constraints.py: required items, numeric columns, signs, cover fields."""
+    by_sheet: dict[str, dict[str, pa.Column]] = {}
+    for c in statement_constraints():
+        checks = [_SIGN_CHECKS[c.sign]()] if c.sign in _SIGN_CHECKS else []
+        by_sheet.setdefault(c.sheet, {})[c.key] = pa.Column(float, nullable=not c.required, checks=checks,
+                                                           required=False, coerce=False)
+    out = {name: pa.DataFrameSchema(cols, name=name) for name, cols in by_sheet.items()}
+    out[catalog().cover_sheet] = _cover_schema()
     return out
 
 
-def _cover_schema(cat: Catalog) -> pa.DataFrameSchema:
+def _cover_schema() -> pa.DataFrameSchema:
     cols: dict[str, pa.Column] = {}
-    for f in cat.cover_fields:
+    for f in cover_constraints():
         checks = []
         if f.choices:
             checks.append(pa.Check.isin(list(f.choices), ignore_na=True))
@@ -54,7 +50,7 @@ def _cover_schema(cat: Catalog) -> pa.DataFrameSchema:
         if f.check == "uscc":
             checks.append(pa.Check(lambda s: s.map(lambda v: uscc_problem(v) is None), name="uscc", ignore_na=True))
         cols[f.name] = pa.Column(str, nullable=not f.required, checks=checks, required=False)
-    return pa.DataFrameSchema(cols, name=cat.cover_sheet)
+    return pa.DataFrameSchema(cols, name=catalog().cover_sheet)
 
 
 def validate(table: SubmissionTable) -> list[Finding]:
