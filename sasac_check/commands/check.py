@@ -104,7 +104,7 @@ def _explain(result) -> str:
 
     out = []
     for res in result.files:
-        if res.status == "unreadable" or res.kind:
+        if res.status == "unreadable" or res.kind != "return":
             continue
         res.layout = explain_layout(res.path)
         out.append(render_layout(res.path, res.layout))
