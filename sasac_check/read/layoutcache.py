@@ -120,7 +120,9 @@ def no_header_above(grid: Grid, lay: SheetLayout, sheet: str) -> bool:
     """No line above a statement's header names as many of its columns (it could not have been the header)."""
     need = len(set(lay.columns.values()))
     for r in range(lay.header_row):
-        found = {col for v in grid[r] if isinstance(v, str) and v.strip() and (col := column_of(sheet, v.strip()))}
+        # a header cell is short and no "label：value" heading line (编制单位：…, 单位：万元): those are skipped unlooked
+        found = {col for v in grid[r] if type(v) is str and 0 < len(v) <= 16 and "：" not in v and ":" not in v
+                 and (col := column_of(sheet, v.strip()))}
         if len(found) >= min(need, 2) and found:
             return False
     return True
