@@ -162,3 +162,32 @@ def test_unit_found_nowhere_is_one_finding(tmp_path, clean_rows):
     unit = [f for f in result.findings if f.item == "金额单位"]
     assert [(f.rule, f.severity) for f in unit] == [("READ-COVER-FIELD", "error")]
     assert "已按“元”读取" in unit[0].message and "表头以上各行" in unit[0].message
+
+
+def test_an_xls_that_is_really_an_xlsx(tmp_path, clean_rows):
+    import shutil as sh
+
+    from sasac_check.read.source import format_of
+
+    src = write_export(clean_rows, tmp_path / "a.xlsx", "account")
+    fake = tmp_path / "a.xls"
+    sh.copy(src, fake)
+    assert format_of(fake.read_bytes()) == "xlsx"
+    assert read_workbook(fake).values == read_workbook(src).values
+
+
+def test_financial_lines_told_apart_by_their_parent(tmp_path, clean_rows):
+    import openpyxl
+
+    if "金融业务利息收入" not in catalog().items:
+        pytest.skip("the catalogue has no financial-business lines")
+    path = write_export(clean_rows, tmp_path / "f.xlsx", "report")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["合并利润表"]
+    first = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "利息收入")  # under 营业总收入
+    ws.cell(first, 3, 11.0)
+    wb.save(path)
+    sub = read_workbook(path)
+    base = read_workbook(write_export(clean_rows, tmp_path / "g.xlsx", "report"))
+    assert sub.values["金融业务利息收入[本期金额]"] == pytest.approx(11.0 * sub.scale)
+    assert sub.values["利息收入[本期金额]"] == base.values["利息收入[本期金额]"]  # 财务费用's 利息收入 unchanged

@@ -19,7 +19,7 @@ import samples
 
 from sasac_check.check.kinds import kinds_of_submissions
 from sasac_check.check.run import check_files
-from sasac_check.read.reader import read_workbook
+from sasac_check.read import read_workbook
 from sasac_check.rules.load import shipped_rules
 
 ROOT = Path(__file__).resolve().parents[1]

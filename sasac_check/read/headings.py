@@ -39,28 +39,29 @@ def from_headings(sheets: list[tuple[str, Grid, int]]) -> Found:
     k, cat = knowledge(), catalog()
     out = Found()
     periods: list[tuple[str, str, str]] = []
+    wanted = ("企业名称", "金额单位", "合并范围")
     for name, grid, header in sheets:
+        if all(f in out.values for f in wanted) and any(p[0].endswith("年度") for p in periods):
+            out.looked.append(f"“{name}”表头以上各行")
+            continue  # every heading field found already
         out.looked.append(f"“{name}”表头以上各行")
         for r in range(min(max(header, 0), len(grid))):
             for c, v in enumerate(grid[r]):
-                if not isinstance(v, str) or not v.strip():
+                if type(v) is not str or not v.strip():
                     continue
                 text = v.strip()
-                for fname, pats in k.headings.items():
-                    if fname == "报告期":
-                        continue
-                    if fname in out.values:
-                        continue
-                    for pat in pats:
-                        m = pat.search(text)
-                        if m:
-                            out.values[fname] = (m.group("v").strip(), name, coord(r, c))
-                            break
-                p = period_of(text)
-                if p:
+                if "单位" in text or "：" in text or ":" in text:  # 编制单位：… · 单位：万元 (cheap guard before the patterns)
+                    for fname, pats in k.headings.items():
+                        if fname == "报告期" or fname in out.values:
+                            continue
+                        for pat in pats:
+                            m = pat.search(text)
+                            if m:
+                                out.values[fname] = (m.group("v").strip(), name, coord(r, c))
+                                break
+                if "年" in text and (p := period_of(text)):
                     periods.append((p, name, coord(r, c)))
-                scope = _scope(text)
-                if scope and "合并范围" not in out.values:
+                if "表" in text and "合并范围" not in out.values and (scope := _scope(text)):
                     out.values["合并范围"] = (scope, name, coord(r, c))
         scope = _scope(name)
         if scope and "合并范围" not in out.values:

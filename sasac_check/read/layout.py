@@ -99,7 +99,14 @@ def label_col(grid: Grid, header: int, value_cols: dict[str, int]) -> int:
 
 def has_values(grid: Grid, r: int, cols: dict[str, int]) -> bool:
     """Whether row `r` holds anything in the value columns `cols`."""
-    return any(not blank(cell_at(grid, r, c)) for c in cols.values())
+    row = grid[r] if r < len(grid) else ()
+    n = len(row)
+    for c in cols.values():
+        if c < n:
+            v = row[c]
+            if v is not None and v != "" and not (type(v) is str and not v.strip()):
+                return True
+    return False
 
 
 def layout_labels(grid: Grid, name: str, lookup: Lookup, columns: Sequence[str]) -> SheetLayout | None:

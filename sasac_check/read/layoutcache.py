@@ -2,7 +2,7 @@
 
 Returns made from one template share their layouts: finding a layout once and recognising it again (same header
 row, same label column) is several times cheaper than locating every label of every return. `LAYOUTS` is the one
-process-wide cache; `cell_plan` / `indicator_plan` memoise on the layout object itself (its `memo`), so a plan
+process-wide cache; `cell_map` / `indicator_map` memoise on the layout object itself (its `memo`), so a cell map
 lives exactly as long as its layout.
 """
 
@@ -23,7 +23,7 @@ LOOKUPS = 8  # indicator lookups kept (one per indicator set in use)
 
 
 @dataclass
-class CellPlan:
+class CellMap:
     """The value cells of one layout, grouped for reading many returns: positions, keys and scaling kind."""
 
     cells: dict[str, tuple[str, str]]  # key -> (sheet, "C9") of every value cell
@@ -120,7 +120,9 @@ def no_header_above(grid: Grid, lay: SheetLayout, sheet: str) -> bool:
     """No line above a statement's header names as many of its columns (it could not have been the header)."""
     need = len(set(lay.columns.values()))
     for r in range(lay.header_row):
-        found = {col for v in grid[r] if isinstance(v, str) and v.strip() and (col := column_of(sheet, v.strip()))}
+        # a header cell is short and no "label：value" heading line (编制单位：…, 单位：万元): those are skipped unlooked
+        found = {col for v in grid[r] if type(v) is str and 0 < len(v) <= 16 and "：" not in v and ":" not in v
+                 and (col := column_of(sheet, v.strip()))}
         if len(found) >= min(need, 2) and found:
             return False
     return True
@@ -129,15 +131,15 @@ def no_header_above(grid: Grid, lay: SheetLayout, sheet: str) -> bool:
 LAYOUTS = LayoutCache()
 
 
-def cell_plan(lay: SheetLayout) -> CellPlan:
+def cell_map(lay: SheetLayout) -> CellMap:
     """The value cells of a statement layout, grouped into amounts and counts (once per layout)."""
     got = lay.memo.get("cells")
     if got is None:
-        got = lay.memo["cells"] = _statement_plan(lay)
+        got = lay.memo["cells"] = _statement_map(lay)
     return got
 
 
-def _statement_plan(lay: SheetLayout) -> CellPlan:
+def _statement_map(lay: SheetLayout) -> CellMap:
     cat = catalog()
     cells: dict[str, tuple[str, str]] = {}
     groups: dict[bool, tuple[list, list, list]] = {False: ([], [], []), True: ([], [], [])}
@@ -150,31 +152,31 @@ def _statement_plan(lay: SheetLayout) -> CellPlan:
             keys.append(k)
             rc.append((r, c))
             names.append((item, col))
-    return CellPlan(cells, [(count, *g) for count, g in groups.items() if g[0]])
+    return CellMap(cells, [(count, *g) for count, g in groups.items() if g[0]])
 
 
-def without(plan: CellPlan, items: set[str]) -> CellPlan:
-    """A plan without the cells of `items` (read before, on another block or sheet of the same statement)."""
-    cells = {k: v for k, v in plan.cells.items() if k.partition("[")[0] not in items}
+def without(cellmap: CellMap, items: set[str]) -> CellMap:
+    """A cell map without the cells of `items` (read before, on another block or sheet of the same statement)."""
+    cells = {k: v for k, v in cellmap.cells.items() if k.partition("[")[0] not in items}
     groups = []
-    for count, keys, rcs, names in plan.groups:
+    for count, keys, rcs, names in cellmap.groups:
         keep = [i for i, (item, _) in enumerate(names) if item not in items]
         groups.append((count, [keys[i] for i in keep], [rcs[i] for i in keep], [names[i] for i in keep]))
-    return CellPlan(cells, groups)
+    return CellMap(cells, groups)
 
 
-def indicator_plan(lay: SheetLayout, col: str, indicators: dict) -> tuple[CellPlan, list[float]]:
+def indicator_map(lay: SheetLayout, col: str, indicators: dict) -> tuple[CellMap, list[float]]:
     """The 主要指标 value cells of a layout and each indicator's half-width (once per layout)."""
     got: Any = lay.memo.get(("indicators", col))
     if got is None:
-        got = lay.memo[("indicators", col)] = _stated_plan(lay, col, indicators)
+        got = lay.memo[("indicators", col)] = _stated_map(lay, col, indicators)
     return got
 
 
-def _stated_plan(lay: SheetLayout, col: str, indicators: dict) -> tuple[CellPlan, list[float]]:
+def _stated_map(lay: SheetLayout, col: str, indicators: dict) -> tuple[CellMap, list[float]]:
     c = lay.columns[col]
     names = [(name, col) for name in lay.rows]
     rcs = [(r, c) for r in lay.rows.values()]
     cells = {key(name, col): (lay.name, coord(r, c)) for (name, _), (r, c) in zip(names, rcs, strict=True)}
-    plan = CellPlan(cells, [(False, list(cells), rcs, names)])
-    return plan, [indicators[name].half_width for name, _ in names]
+    cellmap = CellMap(cells, [(False, list(cells), rcs, names)])
+    return cellmap, [indicators[name].half_width for name, _ in names]

@@ -11,7 +11,7 @@ from sasac_check.read.grid import Grid, blank, cell_at, coord, squeeze
 from sasac_check.read.headings import from_headings
 from sasac_check.read.knowledge import knowledge
 from sasac_check.read.layout import SheetLayout, has_values
-from sasac_check.read.layoutcache import cell_plan, indicator_plan, without
+from sasac_check.read.layoutcache import cell_map, indicator_map, without
 from sasac_check.read.sheets import WorkbookLayout, shipped_indicators
 from sasac_check.read.source import GridSource, Source, load_bytes, sniff
 from sasac_check.read.values import CellReader, CellSource, text_of
@@ -150,19 +150,19 @@ class Reader(CellReader):
             first = (read or {}).get(item) or coord(lay.rows[item], lay.label_col)
             self.find("READ-DUPLICATE-ITEM", "warning", f"项目“{item}”在“{sd.name}”中出现两次（另见 {first}），已按第一次读取",
                       lay.name, coord(r, lay.label_col), item)
-        plan = cell_plan(lay)
+        cellmap = cell_map(lay)
         again = [i for i in lay.rows if i in read] if read else []
         for item in again:
             self.find("READ-DUPLICATE-ITEM", "warning", f"项目“{item}”在“{sd.name}”中出现两次（另见 {read[item]}），已按第一次读取",
                       lay.name, coord(lay.rows[item], lay.label_col), item)
         if again:
-            plan = without(plan, set(again))
+            cellmap = without(cellmap, set(again))
         if read is not None:
             for item, r in lay.rows.items():
                 read.setdefault(item, f"{lay.name}!{coord(r, lay.label_col)}")
-        self.sub.cells.update(plan.cells)
+        self.sub.cells.update(cellmap.cells)
         amount_w = 0.005 * self.sub.scale
-        for count, keys, rcs, names in plan.groups:
+        for count, keys, rcs, names in cellmap.groups:
             if count:
                 self.read_cells(grid, lay.name, keys, rcs, names, 1.0, 0.5)
             else:
@@ -178,9 +178,9 @@ class Reader(CellReader):
         for r, name in lay.duplicates:
             self.find("READ-DUPLICATE-ITEM", "warning", f"指标“{name}”出现两次，已按第一次读取", lay.name,
                       coord(r, lay.label_col), name, col)
-        plan, widths = indicator_plan(lay, col, self.indicators)
-        (_, keys, rcs, names), = plan.groups
-        self.sub.cells.update(plan.cells)
+        cellmap, widths = indicator_map(lay, col, self.indicators)
+        (_, keys, rcs, names), = cellmap.groups
+        self.sub.cells.update(cellmap.cells)
         self.read_cells(grid, lay.name, keys, rcs, names, 1.0, widths)
 
 
