@@ -25,6 +25,11 @@ class Limits:
 
 
 LIMITS = Limits()
+# True where the process runs under a memory budget (RLIMIT_AS: batch workers, check's reading children). There a
+# sheet's grid is not pre-scanned (inflating every part again cost 4–13 % of a batch): an absurd used range makes the
+# reader's allocation fail, and the file becomes a row saying so. Elsewhere (the API, in-process reads) the pre-scan
+# refuses it first.
+BACKSTOP = False
 
 
 def set_limits(**kw: int) -> Limits:

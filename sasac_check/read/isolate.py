@@ -49,6 +49,9 @@ def limit_memory(memory_mb: float) -> None:
     if hard != resource.RLIM_INFINITY:
         want = min(want, hard)
     resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    from sasac_check.read import guard
+
+    guard.BACKSTOP = True  # the budget now stops an absurd sheet: no second inflation to pre-scan it
 
 
 def timeout_reason(seconds: float) -> str:

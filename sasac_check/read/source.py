@@ -140,7 +140,7 @@ class Source:
         return g
 
     def _guard_sheet(self, name: str) -> None:
-        if self.ole or self.data[30:38] == b"mimetype":  # .xls, .ods: no worksheet XML of this kind
+        if guard.BACKSTOP or self.ole or self.data[30:38] == b"mimetype":  # budgeted process; .xls, .ods
             return
         index = self._index if self._index is not None else zip_index(self.data)
         self._index = index
