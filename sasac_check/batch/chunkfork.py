@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import pickle
 import select
-import signal
 import struct
 import time
 
 from sasac_check.batch import worker
 from sasac_check.batch.worker import ChunkResult, FileRecord, Job
+from sasac_check.read.isolate import kill_child
 
 GRACE_SECONDS = 5.0  # after the child's own per-file alarm, how long before it is killed from outside
 _IDX = struct.Struct("<q")
@@ -90,10 +90,10 @@ def _forked(job: Job, memory_mb: float) -> tuple[ChunkResult | None, int, str]:
                 else:
                     open_fds.remove(res_r)
             if limit is not None and cur >= 0 and time.monotonic() - started > limit and res_r in open_fds:
-                _kill(pid)
+                kill_child(pid)
                 return None, cur, timeout_reason(job.timeout)
     except BaseException:
-        _kill(pid)
+        kill_child(pid)
         raise
     finally:
         os.close(res_r)
@@ -102,11 +102,3 @@ def _forked(job: Job, memory_mb: float) -> tuple[ChunkResult | None, int, str]:
     if not data:
         return None, cur, memory_reason(memory_mb) if memory_mb else "读取时进程异常退出（文件可能已损坏），已跳过"
     return pickle.loads(b"".join(data)), -1, ""
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass

@@ -6,13 +6,12 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 
 from sasac_check.model.finding import severity_of
 from sasac_check.model.resources import data_path
-from sasac_check.rules.load import LDict, RuleFileError, display_path, load_yaml
+from sasac_check.rules.load import LDict, RuleFileError, display_path, load_yaml, yaml_line
 
 CHECKS_FILE = "checks.yaml"
 
@@ -79,27 +78,13 @@ def _schema(name: str) -> dict:
     return json.loads((data_path("schemas") / name).read_text(encoding="utf-8"))
 
 
-def _line(doc: Any, path: list) -> int:
-    node, line = doc, getattr(doc, "line", 1)
-    for p in path:
-        if isinstance(node, LDict) and str(p) in node:
-            line = node.key_lines.get(str(p), line)
-            node = node[str(p)]
-        elif isinstance(node, list) and isinstance(p, int) and p < len(node):
-            node = node[p]
-            line = getattr(node, "line", line)
-        else:
-            break
-    return line
-
-
 def _validated(path: Path, schema: str) -> LDict:
     f = display_path(path)
     if not path.exists():
         raise RuleFileError([f"{f}:0: 找不到文件"])
     doc = load_yaml(path)
     v = jsonschema.Draft202012Validator(_schema(schema))
-    problems = [f"{f}:{_line(doc, list(e.absolute_path))}: {'/'.join(map(str, e.absolute_path)) or '（文件顶层）'}：{e.message}"
+    problems = [f"{f}:{yaml_line(doc, list(e.absolute_path))}: {'/'.join(map(str, e.absolute_path)) or '（文件顶层）'}：{e.message}"
                 for e in sorted(v.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))]
     if problems:
         raise RuleFileError(problems)

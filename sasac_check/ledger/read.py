@@ -20,6 +20,7 @@ from sasac_check.ledger.model import (
     LedgerRow,
 )
 from sasac_check.model.submission import UnreadableWorkbook
+from sasac_check.read.grid import col_letter
 
 Grid = Sequence[Sequence[Any]]
 HEADER_SCAN = 10  # rows of each sheet searched for the header
@@ -35,15 +36,6 @@ def _label(v: Any) -> str:
     s = re.sub(r"\s+", "", str(v or ""))
     s = re.sub(r"[（(][^）)]*[）)]$", "", s)  # 完成率（%）→ 完成率
     return ALIASES.get(s, s)
-
-
-def _col(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def find_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
@@ -84,7 +76,7 @@ def read_cover(grid: Grid, sheet: str) -> tuple[dict[str, Any], dict[str, tuple[
             if name not in COVER_FIELDS or name in cells:
                 continue
             vc = c + 1
-            cells[name] = (sheet, f"{_col(vc)}{r + 1}")
+            cells[name] = (sheet, f"{col_letter(vc)}{r + 1}")
             val = row[vc] if vc < len(row) else None
             if not _blank(val):
                 values[name] = val.strip() if isinstance(val, str) else val
@@ -98,7 +90,7 @@ def read_ledger_grids(grids: dict[str, Grid], file: str = "") -> Ledger:
     if found is None:
         raise NotALedger(file, f"未找到改革任务台账（应有“{LEDGER_SHEET}”工作表，表头含 {'、'.join(COLUMNS)}）")
     sheet, hr, cols = found
-    led = Ledger(file=file, sheet=sheet, header_row=hr + 1, columns={k: _col(c) for k, c in cols.items()})
+    led = Ledger(file=file, sheet=sheet, header_row=hr + 1, columns={k: col_letter(c) for k, c in cols.items()})
     if "完成率" in cols:
         head = grids[sheet][hr]
         led.rate_points = any(ch in str(head[cols["完成率"]] or "") for ch in "%％")
@@ -113,7 +105,7 @@ def read_ledger_grids(grids: dict[str, Grid], file: str = "") -> Ledger:
         if _blank(vals.get("任务名称")) and str(vals.get("序号") or "").strip() in ("合计", "总计", "小计"):
             continue
         vals = {k: (v.strip() if isinstance(v, str) else v) for k, v in vals.items()}
-        led.rows.append(LedgerRow(r + 1, vals, {k: f"{_col(c)}{r + 1}" for k, c in cols.items()}))
+        led.rows.append(LedgerRow(r + 1, vals, {k: f"{col_letter(c)}{r + 1}" for k, c in cols.items()}))
     led.as_of = as_of_date(led.cover.get("截至日期"), led.cover.get("报告期"))
     return led
 

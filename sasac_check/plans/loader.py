@@ -14,7 +14,16 @@ from sasac_check.model.resources import data_path
 from sasac_check.plans.model import NON_RETURN_KINDS, Plan, Target
 from sasac_check.plans.names import measure_of, prior_of
 from sasac_check.rules import expr
-from sasac_check.rules.load import LDict, RuleFileError, RuleSet, display_path, expand, load_yaml, shipped_rules
+from sasac_check.rules.load import (
+    LDict,
+    RuleFileError,
+    RuleSet,
+    display_path,
+    expand,
+    load_yaml,
+    shipped_rules,
+    yaml_line,
+)
 
 AMOUNT_UNITS = {"元", "万元", "亿元"}
 
@@ -32,21 +41,6 @@ def _schema() -> dict:
     return json.loads((data_path("schemas") / "plan.schema.json").read_text(encoding="utf-8"))
 
 
-def _line(doc: Any, path: Iterable[Any]) -> int:
-    """The line of the deepest key along a JSON-Schema error path."""
-    node, line = doc, getattr(doc, "line", 1)
-    for p in path:
-        if isinstance(node, LDict) and str(p) in node:
-            line = node.key_lines.get(str(p), line)
-            node = node[str(p)]
-        elif isinstance(node, list) and isinstance(p, int) and p < len(node):
-            node = node[p]
-            line = getattr(node, "line", line)
-        else:
-            break
-    return line
-
-
 def _schema_problems(f: str, doc: Any) -> list[str]:
     v = jsonschema.Draft202012Validator(_schema())
     out = []
@@ -56,7 +50,7 @@ def _schema_problems(f: str, doc: Any) -> list[str]:
         if e.validator == "additionalProperties" and isinstance(e.instance, dict):
             extra = [k for k in e.instance if k not in e.schema.get("properties", {})]
             path, where = path + extra[:1], f"{where}/{extra[0]}" if extra else where
-        out.append(f"{f}:{_line(doc, path)}: {where}：{_schema_message(e)}")
+        out.append(f"{f}:{yaml_line(doc, path)}: {where}：{_schema_message(e)}")
     return out
 
 

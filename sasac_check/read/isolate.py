@@ -121,10 +121,10 @@ def call_isolated(fn: Callable, args: tuple, budget: Budget, file: str):
     try:
         data = _collect(rfd, budget.timeout)
     except TimeoutError:
-        _kill(pid)
+        kill_child(pid)
         raise UnreadableWorkbook(file, timeout_reason(budget.timeout)) from None
     except BaseException:  # Ctrl-C: the child goes with us
-        _kill(pid)
+        kill_child(pid)
         raise
     finally:
         os.close(rfd)
@@ -173,7 +173,8 @@ def _collect(fd: int, timeout: float) -> bytes:
         parts.append(chunk)
 
 
-def _kill(pid: int) -> None:
+def kill_child(pid: int) -> None:
+    """SIGKILL a forked child and reap it (gone already: nothing to do)."""
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

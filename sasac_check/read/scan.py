@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sasac_check.model.submission import UnreadableWorkbook
+from sasac_check.read.grid import col_letter
 from sasac_check.read.guard import LIMITS
 
 # --- sheets: the used range checked before a reader allocates for it -------------------------------------
@@ -54,7 +55,7 @@ def check_sheet(xml: bytes, file: str, sheet: str) -> None:
         return
     col = _col(c.group(2)) if c is not None else 1
     if row * col > limit or row > 1_048_576 or col > 16384:
-        raise UnreadableWorkbook(file, _absurd(sheet, f"{_letters(col)}{row}", limit))
+        raise UnreadableWorkbook(file, _absurd(sheet, f"{col_letter(max(col, 1) - 1)}{row}", limit))
 
 
 def prolog_end(xml: bytes) -> int:
@@ -113,16 +114,8 @@ def _exact(xml: bytes, file: str, sheet: str, limit: int) -> None:
                 col += 1
             max_col = max(max_col, col)
         if max_row * max(max_col, 1) > limit or max_col > 16384 or max_row > 1_048_576:
-            where = f"{_letters(max_col)}{max_row}"
+            where = f"{col_letter(max(max_col, 1) - 1)}{max_row}"
             raise UnreadableWorkbook(file, _absurd(sheet, where, limit))
-
-
-def _letters(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s or "A"
 
 
 def _absurd(sheet: str, where: str, limit: int) -> str:

@@ -37,6 +37,21 @@ class LDict(dict):
     key_lines: dict[str, int]
 
 
+def yaml_line(doc: Any, path: Iterable[Any]) -> int:
+    """The line of the deepest key along a JSON-Schema error path (rule, plan and ledger files alike)."""
+    node, line = doc, getattr(doc, "line", 1)
+    for p in path:
+        if isinstance(node, LDict) and str(p) in node:
+            line = node.key_lines.get(str(p), line)
+            node = node[str(p)]
+        elif isinstance(node, list) and isinstance(p, int) and p < len(node):
+            node = node[p]
+            line = getattr(node, "line", line)
+        else:
+            break
+    return line
+
+
 def load_yaml(path: Path) -> Any:
     """Parse YAML keeping line numbers; a syntax error becomes RuleFileError at its line."""
     text = path.read_text(encoding="utf-8")
