@@ -192,6 +192,24 @@ def check_actions(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks:
         return plan
 
     inputs = set(c.sub.cells.values())  # every located value cell: the template fills these INPUT_FILL
+    acts += mark_actions(kept, grids, inputs, old, records)
+
+    explained = read_explanations(grids.get(RESULTS_SHEET))
+    plan.summary = summary_line(kept, explained, plan, corrected)
+    if c.priors:
+        seen = "、".join(f"{k} {Path(v).name}" for k, v in c.priors.items())
+        plan.summary += f"（跨期审核：已与同一文件夹中的上期报表比较：{seen}）"
+    acts += results_sheet(grids, kept, explained, plan.summary)
+    write_records(acts, grids, records)
+    acts.append(Activate(RESULTS_SHEET))
+    return plan
+
+
+def mark_actions(kept: Sequence[Finding], grids: dict[str, Grid], inputs: set[tuple[str, str]],
+                 old: dict[tuple[str, str, str], Record], records: dict[tuple[str, str, str], Record]) -> list[Action]:
+    """A fill and a note on every cell with findings (recorded in `records` so 清除标记 can put them back), and the
+    old marks of findings that no longer stand taken off; a return's and a ledger's 校验 alike."""
+    acts: list[Action] = []
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in kept:
         if f.sheet and f.cell and f.sheet in grids:
@@ -206,16 +224,7 @@ def check_actions(grids: dict[str, Grid], rs: RuleSet, file: str = "", *, marks:
     for k, rec in old.items():  # marks of findings that no longer stand
         if rec.kind == MARK and k not in records:
             acts += restore_mark(rec)
-
-    explained = read_explanations(grids.get(RESULTS_SHEET))
-    plan.summary = summary_line(kept, explained, plan, corrected)
-    if c.priors:
-        seen = "、".join(f"{k} {Path(v).name}" for k, v in c.priors.items())
-        plan.summary += f"（跨期审核：已与同一文件夹中的上期报表比较：{seen}）"
-    acts += results_sheet(grids, kept, explained, plan.summary)
-    write_records(acts, grids, records)
-    acts.append(Activate(RESULTS_SHEET))
-    return plan
+    return acts
 
 
 def note_text(f: Finding) -> str:

@@ -8,10 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sasac_check.excel.actions import (
-    FILLS,
     FORMULA,
-    INPUT_FILL,
-    MARK,
     MARKS_SHEET,
     RESULTS_SHEET,
     ActionList,
@@ -19,19 +16,23 @@ from sasac_check.excel.actions import (
     Formula,
     Grid,
     Record,
-    SetFill,
-    SetNote,
     SetNumberFormat,
     SetValues,
     read_explanations,
     read_marks,
 )
-from sasac_check.excel.compose import check_actions, note_text, restore_mark, results_sheet, summary_line, write_records
+from sasac_check.excel.compose import (
+    check_actions,
+    mark_actions,
+    results_sheet,
+    summary_line,
+    write_records,
+)
 from sasac_check.ledger.checks import check_ledger
 from sasac_check.ledger.model import Ledger
 from sasac_check.ledger.read import read_ledger_grids
 from sasac_check.ledger.template import INPUT, RATE_FORMAT
-from sasac_check.model.finding import SEVERITY_ORDER, Finding
+from sasac_check.model.finding import Finding
 from sasac_check.model.submission import UnreadableWorkbook
 from sasac_check.rules.load import RuleSet
 
@@ -94,20 +95,7 @@ def ledger_actions(grids: dict[str, Grid], file: str = "", *, marks: bool = True
         write_records(acts, grids, records)
         return plan
     inputs = {(led.sheet, r.cells[c]) for r in led.rows for c in INPUT if c in r.cells}
-    by_cell: dict[tuple[str, str], list[Finding]] = {}
-    for f in kept:
-        if f.sheet and f.cell and f.sheet in grids:
-            by_cell.setdefault((f.sheet, f.cell), []).append(f)
-    for (sheet, cell), fs in by_cell.items():
-        worst = min(fs, key=lambda f: SEVERITY_ORDER[f.severity]).severity
-        rec = old.get((sheet, cell, MARK)) or Record(sheet, cell, MARK, fill=INPUT_FILL if (sheet, cell) in inputs else "")
-        records[(sheet, cell, MARK)] = rec
-        if rec.fill:
-            acts.append(SetFill(sheet, cell, FILLS[worst]))
-        acts.append(SetNote(sheet, cell, "\n\n".join(note_text(f) for f in fs)))
-    for k, rec in old.items():
-        if rec.kind == MARK and k not in records:
-            acts += restore_mark(rec)
+    acts += mark_actions(kept, grids, inputs, old, records)
     explained = read_explanations(grids.get(RESULTS_SHEET))
     line = summary_line(kept, explained, ActionList(), [])
     extra = _summary(plan, corrected)
