@@ -131,7 +131,7 @@ def _children(pid: int) -> list[int]:
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, pytest.param(signal.SIGINT, marks=pytest.mark.xfail(
     strict=False, reason="known bug, open: about 1 run in 4 under load, Ctrl-C while the outputs are written ends the "
-                         "batch with SIGSEGV (-11) instead of exit 130; the previous outputs stay intact either way"))])
+                         "batch with SIGSEGV (-11) instead of exit 130 (cause not yet found)"))])
 def test_killed_or_interrupted_while_writing_keeps_the_previous_outputs(tmp_path: Path, sig: int) -> None:
     import psutil
     from bulk import write_returns
